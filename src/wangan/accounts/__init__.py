@@ -1,0 +1,1 @@
+"""Organizations, users, roles, MFA, API tokens and the login policy."""

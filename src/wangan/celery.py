@@ -1,0 +1,35 @@
+"""Celery application.  Embedded: kombu's filesystem transport, worker with embedded beat.
+Distributed: WANGAN_BROKER_URL=redis://… or amqp://…, workers per queue."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangan.settings")
+
+app = Celery("wangan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["wangan.core", "wangan.accounts"])
+
+
+def _seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+# Every periodic job, declared in one place.  ``expires`` drops a tick nobody picked up in time.
+app.conf.beat_schedule = {
+    "heartbeat": {
+        "task": "core.heartbeat",
+        "schedule": _seconds("WANGAN_HEARTBEAT_SECONDS", 30),
+        "options": {"expires": 60},
+    },
+    "deadlines-scan": {"task": "core.deadlines_scan", "schedule": 60.0, "options": {"expires": 55}},
+    "jobs-redispatch": {"task": "core.jobs_redispatch", "schedule": 60.0, "options": {"expires": 55}},
+}
+app.conf.task_routes = {
+    "webmon.*": {"queue": "monitoring"},
+    "logs.*": {"queue": "logs"},
+    "reports.*": {"queue": "reports"},
+}

@@ -1,0 +1,59 @@
+"""Shared pytest fixtures: organizations and users of every role."""
+
+import pytest
+
+from wangan.accounts.choices import OrgRole, OrgType, PlatformRole
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads of a test go to its own folder, never the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}},
+    }
+
+
+@pytest.fixture
+def authority_org(db):
+    from wangan.accounts.tests.factories import OrganizationFactory
+
+    return OrganizationFactory(type=OrgType.AUTHORITY, name="测试管委会")
+
+
+@pytest.fixture
+def make_user(db):
+    from wangan.accounts.tests.factories import UserFactory
+
+    return UserFactory
+
+
+@pytest.fixture
+def system_admin(authority_org, make_user):
+    return make_user(organization=authority_org, platform_role=PlatformRole.SYSTEM_ADMIN, with_totp=True)
+
+
+@pytest.fixture
+def security_admin(authority_org, make_user):
+    return make_user(organization=authority_org, platform_role=PlatformRole.SECURITY_ADMIN, with_totp=True)
+
+
+@pytest.fixture
+def audit_admin(authority_org, make_user):
+    return make_user(organization=authority_org, platform_role=PlatformRole.AUDIT_ADMIN, with_totp=True)
+
+
+@pytest.fixture
+def reviewer(authority_org, make_user):
+    return make_user(organization=authority_org, roles=[OrgRole.REVIEWER], with_totp=True)
+
+
+@pytest.fixture
+def enterprise_user(make_user):
+    return make_user(roles=[OrgRole.STAFF])
+
+
+@pytest.fixture
+def other_enterprise_user(make_user):
+    return make_user(roles=[OrgRole.STAFF])

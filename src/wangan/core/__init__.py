@@ -1,0 +1,1 @@
+"""Shared kernel: audit trail, working-day calendar, deadlines, files, notifications, jobs."""

@@ -1,0 +1,58 @@
+"""`wangan run`: the whole platform on one machine — web server, worker and scheduler."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from wangan import config
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo data and serve the platform with an in-process worker and scheduler."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+        parser.add_argument("--no-worker", action="store_true", help="web only (a separate worker runs the jobs)")
+        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not options["no_demo"] and not settings.PRODUCTION:
+            call_command("demo")
+        worker = None
+        if not options["no_worker"]:
+            worker = self._start_worker()
+        port = options["port"] or config.get("PORT")
+        self.stdout.write(self.style.SUCCESS(f"Wangan is running on http://{options['host']}:{port}/ (Ctrl+C stops)"))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            from waitress import serve
+
+            from wangan.wsgi import application
+
+            serve(application, host=options["host"], port=port, threads=config.get("WANGAN_WEB_THREADS"),
+                  ident="wangan", clear_untrusted_proxy_headers=True)  # fmt: skip
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+    def _start_worker(self) -> subprocess.Popen:
+        """One Celery worker with embedded beat; on the embedded broker it needs no server."""
+        cmd = [sys.executable, "-m", "celery", "-A", "wangan.celery", "worker", "-B", "--loglevel=INFO",
+               "-Q", "default,monitoring,logs,reports", "--concurrency=2",
+               "-s", str(settings.DATA_DIR / "celerybeat-schedule")]  # fmt: skip
+        log = open(settings.DATA_DIR / "worker.log", "ab")  # noqa: SIM115 - lives as long as the worker
+        self.stdout.write(f"background worker and scheduler started (log: {settings.DATA_DIR / 'worker.log'})")
+        return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())  # noqa: S603

@@ -1,0 +1,95 @@
+"""Real background workers: embedded (filesystem broker + beat) and distributed (Redis)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from wangan.core.models import Job
+from wangan.core.notify import notify
+
+
+def _wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def _worker(env: dict, data_dir: Path, *extra: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "celery", "-A", "wangan.celery", "worker", "--pool=solo", "--loglevel=INFO",
+           "-Q", "default", *extra]  # fmt: skip
+    log = open(data_dir / "worker.log", "wb")  # noqa: SIM115
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANGAN_", "DATABASE_URL", "PYTEST"))}
+    env.update(extra)
+    return env
+
+
+def test_periodic_job_fires_with_the_embedded_broker(tmp_path):
+    """No server at all: kombu's filesystem transport and beat inside the worker (-B)."""
+    env = _clean_env(WANGAN_DATA_DIR=str(tmp_path), WANGAN_HEARTBEAT_SECONDS="1")
+    subprocess.run([sys.executable, "-m", "wangan.cli", "migrate", "-v0"], env=env, check=True, timeout=120)  # noqa: S603
+    proc = _worker(env, tmp_path, "-B", "-s", str(tmp_path / "beat-schedule"))
+    try:
+        fired = _wait_for(lambda: (tmp_path / "heartbeat").exists(), timeout=60)
+    finally:
+        _stop(proc)
+    assert fired, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_consumes_jobs_from_redis(tmp_path, enterprise_user):
+    from celery import Celery
+
+    broker = "redis://127.0.0.1:6379/15"
+    env = _clean_env(WANGAN_DATA_DIR=str(tmp_path), WANGAN_BROKER_URL=broker, DATABASE_URL=_database_url())
+    (note,) = notify(recipients=[enterprise_user], verb="t", title="队列测试", email=False)
+    job = Job.objects.create(task="core.notification_mail", kwargs={"notification_ids": [note.pk]})
+    sender = Celery(broker=broker)
+    sender.send_task("core.notification_mail", kwargs={"job_id": job.pk}, queue="default")
+    proc = _worker(env, tmp_path)
+    try:
+        done = _wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, timeout=60)
+    finally:
+        _stop(proc)
+    assert done, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+    assert Job.objects.get(pk=job.pk).result == {"sent": 1}
+    assert any((tmp_path / "mail").iterdir())

@@ -1,0 +1,1 @@
+"""Django-free engines: usable, testable and benchmarkable alone."""

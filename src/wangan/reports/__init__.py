@@ -1,0 +1,1 @@
+"""Documents (DOCX/PDF) and dashboards."""

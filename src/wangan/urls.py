@@ -1,0 +1,26 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from wangan.core.web import views as core_views
+from wangan.reports.web import dashboards
+
+api_v1 = [
+    path("", include("wangan.accounts.api.urls")),
+    path("", include("wangan.core.api.urls")),
+]
+
+urlpatterns = [
+    path("", dashboards.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("wangan.accounts.web.urls")),
+    path("", include("wangan.core.web.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
+
+handler404 = "wangan.core.web.views.not_found"
+handler403 = "wangan.core.web.views.forbidden"
