@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -57,13 +57,28 @@ def audit_event_list_for(
     return qs.order_by("-seq")
 
 
-def audit_counts_by_day(*, user, since: datetime) -> list[dict]:
-    """Events per day for the audit admin's chart (one grouped query)."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
+def audit_overview(*, user, days: int = 7) -> dict:
+    """Per-day counts, failures and top actions for the audit admin's dashboard.
 
-    qs = audit_event_list_for(user=user, since=since).order_by()
-    return list(qs.annotate(day=TruncDate("at")).values("day").annotate(n=Count("id")).order_by("day"))
+    Counts over fixed local-day boundaries use the index on ``at`` and avoid a per-row date
+    conversion (which SQLite does in Python): 50,000 events a week stay fast.
+    """
+    from django.db.models import Count
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    starts = [timezone.make_aware(datetime.combine(today - timedelta(days=i), datetime.min.time()))
+              for i in range(days - 1, -1, -1)]  # fmt: skip
+    bounds = [*starts, starts[-1] + timedelta(days=1)]
+    qs = audit_event_list_for(user=user, since=bounds[0]).order_by()
+    # One small index-range count per day beats one scan with per-row conditions.
+    values = [qs.filter(at__lt=bounds[i + 1]).filter(at__gte=bounds[i]).count() for i in range(days)]
+    return {
+        "labels": [f"{d:%m-%d}" for d in starts],
+        "values": values,
+        "failures": qs.filter(outcome="failure").count(),
+        "by_action": list(qs.values("action").annotate(n=Count("id")).order_by("-n")[:8]),
+    }
 
 
 def deadline_list_for(*, user, running_only: bool = False):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.db.models import Count
 from django.utils import timezone
 
 from wangan.accounts import permissions as perms
@@ -29,19 +26,11 @@ def dashboard_for(*, user) -> dict:
         context.update(account_selectors.security_overview(now=now))
     elif perms.is_audit_admin(user):
         context["kind"] = "audit_admin"
-        since = now - timedelta(days=7)
-        events = core_selectors.audit_event_list_for(user=user, since=since)
-        by_day = core_selectors.audit_counts_by_day(user=user, since=since)
-        context["audit_chart"] = {
-            "kind": "bar",
-            "labels": [str(row["day"]) for row in by_day],
-            "values": [row["n"] for row in by_day],
-        }
-        context["audit_failures"] = events.filter(outcome="failure").count()
-        context["audit_recent"] = list(events[:10])
-        context["audit_by_action"] = list(
-            events.values("action").annotate(n=Count("id")).order_by("-n")[:8]
-        )
+        overview = core_selectors.audit_overview(user=user, days=7)
+        context["audit_chart"] = {"kind": "bar", "labels": overview["labels"], "values": overview["values"]}
+        context["audit_failures"] = overview["failures"]
+        context["audit_by_action"] = overview["by_action"]
+        context["audit_recent"] = list(core_selectors.audit_event_list_for(user=user)[:10])
     elif perms.is_reviewer(user):
         context["kind"] = "reviewer"
         context["pending_registrations"] = list(account_selectors.registration_queue_for(user=user)[:10])
