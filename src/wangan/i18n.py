@@ -34,7 +34,9 @@ def compile_all() -> int:
 
 def makemessages(locale_dir: Path) -> None:
     """Run Django's makemessages over the source into ``locale_dir`` (needs GNU gettext)."""
-    env = dict(os.environ, WANGAN_I18N_WORKDIR=str(locale_dir), DJANGO_SETTINGS_MODULE="wangan.settings")
+    scratch = tempfile.mkdtemp(prefix="wangan-i18n-")  # settings create a data folder; keep it out of src/
+    env = dict(os.environ, WANGAN_I18N_WORKDIR=str(locale_dir), DJANGO_SETTINGS_MODULE="wangan.settings",
+               WANGAN_DATA_DIR=scratch)
     for domain in ("django", "djangojs"):
         if domain == "djangojs":
             continue  # no translatable JavaScript yet
@@ -43,6 +45,7 @@ def makemessages(locale_dir: Path) -> None:
              "--no-location", "-i", "tests/*", "-i", "*/tests/*", "-i", "engines/*", "-i", "static/*"],
             cwd=SRC, env=env, check=True, capture_output=True,
         )  # fmt: skip
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _missing_from_catalog() -> list[str] | None:

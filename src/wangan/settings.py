@@ -195,13 +195,14 @@ if EMBEDDED_BROKER and TESTING:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 elif EMBEDDED_BROKER:
     _spool = DATA_DIR / "broker"
-    for _sub in ("in", "processed"):
+    for _sub in ("in", "processed", "control"):
         (_spool / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_spool / "in"),
         "data_folder_out": str(_spool / "in"),
         "processed_folder": str(_spool / "processed"),
+        "control_folder": str(_spool / "control"),
         "store_processed": False,
     }
 else:
