@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
 import time
 import uuid
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from wangan.core.audit import audit_record
+from wangan.core.errors import ValidationFailed
 from wangan.core.jobs import job_enqueue
 from wangan.core.models import Notification, WebhookDelivery, WebhookEndpoint
 
@@ -77,6 +82,24 @@ def webhook_sign(secret: str, timestamp: int, body: bytes) -> str:
     """HMAC-SM3 over ``timestamp.body``; receivers recompute it and check the timestamp is fresh."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, "sm3").hexdigest()
     return f"t={timestamp},sm3={mac}"
+
+
+def webhook_endpoint_create(*, actor, organization_id: int, url: str, events: list[str] | None = None):
+    """Register an endpoint; returns it with its signing secret (shown to the caller once)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("https", "http") or not parts.hostname or len(url) > 500:
+        raise ValidationFailed(_("The webhook address must be an http(s) URL."), code="WEBHOOK_URL_INVALID")
+    secret = secrets.token_hex(32)
+    endpoint = WebhookEndpoint.objects.create(
+        organization_id=organization_id, url=url, secret=secret, events=sorted(set(events or []))
+    )
+    audit_record(action="webhook.created", actor=actor, obj=endpoint, after={"url": url, "events": endpoint.events})
+    return endpoint, secret
+
+
+def webhook_endpoint_delete(*, actor, endpoint: WebhookEndpoint) -> None:
+    audit_record(action="webhook.deleted", actor=actor, obj=endpoint, before={"url": endpoint.url})
+    endpoint.delete()
 
 
 def webhook_emit(*, organization_id: int, event: str, data: dict) -> list[WebhookDelivery]:

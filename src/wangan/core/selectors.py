@@ -96,3 +96,12 @@ def deadline_list_for(*, user, running_only: bool = False):
     if running_only:
         qs = qs.filter(status=Deadline.Status.RUNNING)
     return qs.order_by("due_at")
+
+
+def webhook_list_for(*, user):
+    """Endpoints of the user's own organization."""
+    from wangan.core.models import WebhookEndpoint
+
+    if not user.is_authenticated:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(organization_id=user.organization_id).order_by("-created_at")

@@ -10,5 +10,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.UserDetailApi.as_view(), name="user-detail"),
     path("tokens/", views.TokenListCreateApi.as_view(), name="token-list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
+    path("webhooks/", views.WebhookListCreateApi.as_view(), name="webhook-list"),
+    path("webhooks/<int:pk>/", views.WebhookDeleteApi.as_view(), name="webhook-delete"),
     path("registrations/", views.RegistrationApi.as_view(), name="registration"),
 ]

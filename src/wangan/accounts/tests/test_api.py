@@ -82,3 +82,25 @@ def test_registration_api_validates_at_the_edge():
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "VALIDATION_FAILED" and "org_name" in body["details"]
+
+
+def test_org_admin_registers_webhooks_for_own_organization_only(make_user, enterprise_user, other_enterprise_user):
+    from wangan.core.models import WebhookEndpoint
+
+    admin = make_user(organization=enterprise_user.organization, roles=["org_admin"])
+    other_admin = make_user(organization=other_enterprise_user.organization, roles=["org_admin"])
+    client = APIClient()
+    client.force_authenticate(admin)
+    created = client.post("/api/v1/webhooks/", {"url": "https://soc.example.cn/hook", "events": ["voucher.signed"]},
+                          format="json")  # fmt: skip
+    assert created.status_code == 201 and len(created.json()["secret"]) == 64
+    assert client.post("/api/v1/webhooks/", {"url": "ftp://x"}, format="json").status_code == 400
+    staff = APIClient()
+    staff.force_authenticate(enterprise_user)
+    assert staff.get("/api/v1/webhooks/").status_code == 404  # not an org admin
+    thief = APIClient()
+    thief.force_authenticate(other_admin)
+    assert thief.delete(f"/api/v1/webhooks/{created.json()['id']}/").status_code == 404
+    assert WebhookEndpoint.objects.count() == 1
+    assert client.delete(f"/api/v1/webhooks/{created.json()['id']}/").status_code == 204
+    assert WebhookEndpoint.objects.count() == 0
