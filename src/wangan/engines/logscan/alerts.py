@@ -1,0 +1,58 @@
+"""Alert record shared by detection, correlation, chains and risk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .event import Event
+from .timeutil import to_iso
+
+MAX_EVIDENCE = 10
+
+
+@dataclass(slots=True, eq=False)
+class Alert:
+    kind: str  # sigma | correlation | behaviour | anomaly
+    rule_id: str
+    title: str
+    level: str
+    author: str  # shown with every match (Detection Rule License)
+    tags: tuple[str, ...] = ()
+    tactics: tuple[str, ...] = ()
+    techniques: tuple[str, ...] = ()
+    timestamp: float | None = None
+    first_ts: float | None = None
+    host: str | None = None
+    src_ip: str | None = None
+    user: str | None = None
+    event: Event | None = None
+    count: int = 1
+    evidence: list[str] = field(default_factory=list)
+    group: dict[str, Any] = field(default_factory=dict)
+    rule_name: str | None = None
+    score: float = 0.0
+    description: str = ""
+
+    def to_dict(self, with_event: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "kind": self.kind, "rule_id": self.rule_id, "rule_name": self.rule_name, "title": self.title,
+            "level": self.level, "author": self.author, "tags": list(self.tags), "tactics": list(self.tactics),
+            "techniques": list(self.techniques), "timestamp": to_iso(self.timestamp),
+            "first_timestamp": to_iso(self.first_ts), "host": self.host, "source_ip": self.src_ip,
+            "user": self.user, "count": self.count, "evidence": list(self.evidence), "group": dict(self.group),
+            "score": round(self.score, 2),
+        }
+        if self.event is not None:
+            d["log"] = {"file": self.event.source, "line": self.event.lineno}
+            if with_event:
+                d["event"] = self.event.to_ecs()
+        return d
+
+
+def alert_from_rule(rule: Any, ev: Event, kind: str = "sigma") -> Alert:
+    return Alert(kind=kind, rule_id=rule.id, title=rule.title, level=rule.level, author=rule.author,
+                 tags=rule.tags, tactics=rule.tactics, techniques=rule.techniques, timestamp=ev.timestamp,
+                 first_ts=ev.timestamp, host=ev.host, src_ip=ev.src_ip, user=ev.user, event=ev,
+                 evidence=[ev.raw[:2000]], rule_name=getattr(rule, "name", None),
+                 description=getattr(rule, "description", ""))

@@ -1,0 +1,128 @@
+"""Normalized, ECS-style log event.
+
+One :class:`Event` is produced per input line by :mod:`.parsers`.  It is a
+``__slots__`` dataclass so millions of them stay cheap; fields follow the
+Elastic Common Schema where a natural equivalent exists (see
+:meth:`Event.to_ecs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# event.category values used by the engine (ECS-like, plus a few of our own)
+CAT_AUTH = "authentication"
+CAT_PRIV = "privileged"  # sudo / su / privilege changes
+CAT_IAM = "iam"  # user / group management
+CAT_SESSION = "session"
+CAT_WEB = "web"
+CAT_FAULT = "fault"  # errors, crashes
+CAT_PROCESS = "process"
+CAT_SCHEDULED = "scheduled"  # cron
+CAT_NETWORK = "network"
+CAT_OTHER = "other"
+
+OUTCOME_SUCCESS = "success"
+OUTCOME_FAILURE = "failure"
+
+# fields whose values are *derived* by the normalizer (not substrings of the
+# raw line); the Sigma prefilter must not use their values as literals.
+DERIVED_FIELDS = frozenset(
+    {"timestamp", "action", "outcome", "category", "log_type", "service", "product", "severity"}
+)
+
+
+@dataclass(slots=True)
+class Event:
+    raw: str
+    log_type: str = "unknown"  # parser that produced it: syslog, auditd, web_access, ...
+    timestamp: float | None = None  # epoch seconds, UTC
+    host: str | None = None
+    program: str | None = None  # process.name as logged (e.g. "sshd-session")
+    service: str | None = None  # normalized service (e.g. "sshd", "nginx")
+    product: str | None = None  # Sigma logsource product ("linux")
+    pid: int | None = None
+    user: str | None = None  # user.name (the acting / authenticating user)
+    target_user: str | None = None  # user.target.name (sudo USER=, su to, new user)
+    src_ip: str | None = None  # source.address: IP, or host name when only a name was logged
+    src_port: int | None = None
+    action: str | None = None  # event.action
+    outcome: str | None = None  # success / failure / None
+    category: str | None = None  # authentication / privileged / web / fault / ...
+    severity: str | None = None  # log level for error logs (error, warn, crit ...)
+    message: str | None = None
+    url: str | None = None  # url.original (path + query as logged)
+    http_method: str | None = None
+    http_status: int | None = None
+    http_bytes: int | None = None
+    user_agent: str | None = None
+    referer: str | None = None
+    extra: dict[str, Any] | None = None  # parser specific fields (auditd keys, JSON fields, command ...)
+    source: str | None = None  # file name the line came from
+    lineno: int = 0
+    search_text: str | None = None  # text the keyword search runs over (defaults to raw)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def datetime(self) -> datetime | None:
+        if self.timestamp is None:
+            return None
+        return datetime.fromtimestamp(self.timestamp, tz=UTC)
+
+    @property
+    def text(self) -> str:
+        return self.search_text if self.search_text is not None else self.raw
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Field by attribute name, falling back to ``extra``."""
+        if name in _ATTRS:
+            v = getattr(self, name)
+            return default if v is None else v
+        if self.extra:
+            return self.extra.get(name, default)
+        return default
+
+    def to_ecs(self) -> dict[str, Any]:
+        """ECS-style flat dict (only non-empty fields)."""
+        d: dict[str, Any] = {}
+        if self.timestamp is not None:
+            d["@timestamp"] = self.datetime.isoformat().replace("+00:00", "Z")
+        for attr, key in _ECS_NAMES:
+            v = getattr(self, attr)
+            if v is not None:
+                d[key] = v
+        if self.extra:
+            for k, v in self.extra.items():
+                d.setdefault(f"labels.{k}" if "." not in k else k, v)
+        return d
+
+
+_ATTRS = frozenset(Event.__dataclass_fields__)  # type: ignore[attr-defined]
+
+_ECS_NAMES = (
+    ("log_type", "event.dataset"),
+    ("host", "host.name"),
+    ("program", "process.name"),
+    ("pid", "process.pid"),
+    ("service", "service.name"),
+    ("user", "user.name"),
+    ("target_user", "user.target.name"),
+    ("src_ip", "source.address"),
+    ("src_port", "source.port"),
+    ("action", "event.action"),
+    ("outcome", "event.outcome"),
+    ("category", "event.category"),
+    ("severity", "log.level"),
+    ("url", "url.original"),
+    ("http_method", "http.request.method"),
+    ("http_status", "http.response.status_code"),
+    ("http_bytes", "http.response.body.bytes"),
+    ("user_agent", "user_agent.original"),
+    ("referer", "http.request.referrer"),
+    ("message", "message"),
+    ("raw", "event.original"),
+    ("source", "log.file.path"),
+    ("lineno", "log.file.line"),
+)

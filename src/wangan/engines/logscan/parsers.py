@@ -1,0 +1,960 @@
+"""Line parsers and per-line format auto-detection.
+
+:class:`LineParser` turns one raw line into an :class:`~.event.Event`.
+Supported: classic syslog (RFC 3164, with or without ``<PRI>``, also the
+rsyslog ISO-timestamp variant), RFC 5424, Linux auth messages inside syslog
+(sshd / sshd-session, PAM, sudo, su, useradd & friends, cron, logind — Debian
+``auth.log`` and RHEL ``/var/log/secure`` share the format), auditd
+(``type=... msg=audit(...)``, raw or via syslog), nginx / Apache access logs
+(common & combined, optional vhost prefix), nginx and Apache (2.2 / 2.4)
+error logs, and JSON lines.  A line nothing recognizes becomes an event with
+``log_type == "unknown"`` (fed to the template miner by the pipeline).
+
+A parser instance keeps tiny bounded state per stream: the last format that
+matched (tried first, so a homogeneous file costs one regex per line) and a
+``(host, sshd pid) -> source address`` map so multi-line sshd failures such
+as ``Disconnecting: Too many authentication failures`` get their source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from .event import (
+    CAT_AUTH,
+    CAT_FAULT,
+    CAT_IAM,
+    CAT_NETWORK,
+    CAT_PRIV,
+    CAT_PROCESS,
+    CAT_SCHEDULED,
+    CAT_SESSION,
+    CAT_WEB,
+    OUTCOME_FAILURE,
+    OUTCOME_SUCCESS,
+    Event,
+)
+from .timeutil import MONTHS, Clock, parse_offset
+
+F = OUTCOME_FAILURE
+S = OUTCOME_SUCCESS
+
+# --------------------------------------------------------------------------- headers
+_RFC3164 = re.compile(
+    r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (?:\d{4} )?(.*)", re.S
+)
+_ISO_SYSLOG = re.compile(
+    r"(?:<(\d{1,3})>)?(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:?\d\d)?) +(.*)", re.S
+)
+_RFC5424 = re.compile(
+    r"<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\"\\]|\"(?:[^\"\\]|\\.)*\"|\\.)*\])+) ?(.*)", re.S
+)
+_Q = r'"([^"\\]*(?:\\.[^"\\]*)*)"'  # quoted string, unrolled loop (no backtracking blow-up)
+_ACCESS_BODY = (
+    r"(\S+) (\S+) (\S+) \[(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?\] "
+    + _Q + r" (\d{3}|-) (\d+|-)(?: " + _Q + " " + _Q + r")?(.*)"
+)
+_ACCESS = re.compile(_ACCESS_BODY, re.S)
+_ACCESS_VHOST = re.compile(r"(\S+) " + _ACCESS_BODY, re.S)  # "%v %h %l %u ..." (vhost first)
+_NGINX_ERR = re.compile(
+    r"(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d+)[#:](\d+):? ?(?:\*\d+ )?(.*)", re.S
+)
+_APACHE_ERR = re.compile(
+    r"(?:\[(\w{3}) (\w{3}) (\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (\d{4})\] )?\[(?:([\w-]*):)?(\w+)\]"
+    r"(?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)",
+    re.S,
+)
+_AUDIT = re.compile(r"(?:node=(\S+) )?type=(\S+) msg=audit\((\d+)(?:\.(\d+))?:(\d+)\): ?(.*)", re.S)
+_KV = re.compile(r"([\w-]+)=(\"[^\"]*\"|'[^']*'|\S*)")
+
+# --------------------------------------------------------------------------- sshd
+_IPV4_MAPPED = "::ffff:"
+
+
+def _addr(a: str | None) -> str | None:
+    if not a:
+        return None
+    if a.startswith(_IPV4_MAPPED):
+        a = a[7:]
+    if a[0] == "[" and a[-1] == "]":
+        a = a[1:-1]
+    return a
+
+
+_R_FAILED = re.compile(
+    r"Failed (\S+) for (invalid user |illegal user )?(.*?) from (\S+?)(?: port (\d+))?"
+    r"(?: on \S+(?: port \d+)?)?(?: ssh\d*)?(?:: | \[preauth\]$|$)"
+)
+_R_ACCEPTED = re.compile(r"Accepted (\S+) for (.*?) from (\S+?)(?: port (\d+))?(?: ssh\d*)?(?:: |$)")
+_R_INVALID = re.compile(r"(?:Invalid|Illegal) user (.*?) from (\S+?)(?: port (\d+))?(?: \[preauth\])?$")
+_R_NOT_ALLOWED = re.compile(r"User (.+?) from (\S+) not allowed because")
+_R_NOT_ALLOWED_NOHOST = re.compile(r"User (\S+) not allowed because")
+_R_ROOT_REFUSED = re.compile(r"ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?(?: \[preauth\])?$")
+_R_PAM_ERR = re.compile(
+    r"(?:error: )?PAM: (?:[Aa]uthentication (?:failure|error)|User not known to the underlying authentication module|unknown user)"
+    r" for (?:illegal user |invalid user )?(.*?) from (\S+?)(?: via \S+)?\s*$"
+)
+_R_RECV_DISC = re.compile(r"(?:error: )?Received disconnect from (\S+?)(?: port (\d+))?:\s*(\d+): (.*)")
+_R_CLOSED = re.compile(
+    r"Connection (closed|reset) by (?:(authenticating|invalid) user (.*) (?=\S+ port \d+(?: \[preauth\])?$))?"
+    r"(\S+?)(?: port (\d+))?( \[preauth\])?$"
+)
+_R_DISCONNECTED = re.compile(
+    r"Disconnected from (?:(authenticating|invalid|user) (?:user )?(.*) (?=\S+ port \d+(?: \[preauth\])?$))?"
+    r"(\S+?)(?: port (\d+))?( \[preauth\])?$"
+)
+_R_DISCONNECTING = re.compile(r"Disconnecting (?:(authenticating|invalid) user (.*) )?(\S+) port (\d+): (.*)")
+_R_MAXAUTH = re.compile(
+    r"(?:error: )?maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+?)(?: port (\d+))?"
+    r"(?: ssh\d*)?(?: \[preauth\])?$"
+)
+_R_NOIDENT = re.compile(r"Did not receive identification string from (\S+?)(?: port (\d+))?$")
+_R_BADPROTO = re.compile(r"Bad protocol version identification .* from (\S+?)(?: port (\d+))?$")
+_R_NEGOTIATE = re.compile(r"(?:fatal: )?Unable to negotiate with (\S+?)(?: port (\d+))?: ")
+_R_CONN_FROM = re.compile(r"Connection from (\S+?)(?: port (\d+))?(?: on .*)?$")
+_R_BANNER = re.compile(r"(?:banner exchange|ssh_dispatch_run_fatal): Connection from (\S+?) port (\d+): ")
+_R_TIMEOUT = re.compile(r"(?:fatal: )?Timeout before authentication for (?:connection from )?(\S+?)(?: port (\d+)|,| to |$)")
+_R_REFUSED = re.compile(r"refused connect from \S*? ?\((\S+)\)")
+_R_SESSION = re.compile(
+    r"pam_unix\(([\w.-]+):session\): session (opened|closed) for user (\S+?)(?:\(uid=\d+\))?"
+    r"(?: by (\S*?)(?:\(uid=\d+\))?)?\s*$"
+)
+_R_PAM_FAIL = re.compile(r"(?:\d+ more )?authentication failures?;(.*)")
+_R_PAM_SVC = re.compile(r"pam_unix\(([\w.-]+?)(?::\w+)?\)")
+_R_FROM_PORT = re.compile(r" from (\S+?) port (\d+)")
+_R_INPUT_USERAUTH = re.compile(r"input_userauth_request: (?:invalid|illegal) user (.*?)(?: \[preauth\])?$")
+
+_SSHD_PID_FAIL = (
+    "Disconnecting: Too many authentication failures",
+    "fatal: Read from socket failed: Connection reset by peer",
+    "fatal: Unable to negotiate a key exchange method",
+    "fatal: no matching ",
+    "error: kex_exchange_identification: client sent invalid protocol identifier",
+    "error: kex_exchange_identification: Connection closed by remote host",
+    "error: kex_exchange_identification: read: Connection reset by peer",
+    "Disconnecting: Change of username or service not allowed",
+)
+
+
+def _pam_kv(kv: str, ev: Event) -> None:
+    """Parse 'logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root'."""
+    i = kv.find(" user=")
+    head = kv if i < 0 else kv[:i]
+    if i >= 0:
+        u = kv[i + 6:].strip()
+        if u:
+            ev.user = u
+    rhost = None
+    ruser = None
+    logname = None
+    for k, v in _KV.findall(head):
+        if k == "rhost":
+            rhost = v
+        elif k == "ruser":
+            ruser = v
+        elif k == "logname":
+            logname = v
+        elif k == "user" and v and ev.user is None:
+            ev.user = v
+    if rhost:
+        ev.src_ip = _addr(rhost)
+    if ev.user is None:
+        ev.user = ruser or logname or None
+    if ruser and ev.user and ruser != ev.user:
+        ev.extra = {"ruser": ruser}
+
+
+# --------------------------------------------------------------------------- parser
+_SERVICE_ALIASES = {
+    "sshd-session": "sshd", "sshd-auth": "sshd", "ssh": "sshd", "sshd(pam_unix)": "sshd",
+    "su(pam_unix)": "su", "su-l": "su", "CRON": "cron", "crond": "cron", "anacron": "cron",
+    "audispd": "auditd", "audit": "auditd", "auditd": "auditd",
+    "httpd": "apache", "apache2": "apache",
+}
+_AUTH_SERVICES = frozenset({"sshd", "sudo", "su", "login", "passwd", "useradd", "userdel", "usermod",
+                            "groupadd", "groupdel", "gpasswd", "chpasswd", "chage", "systemd-logind",
+                            "pkexec", "polkitd", "vsftpd", "proftpd", "pure-ftpd", "dovecot"})
+_LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+
+
+class LineParser:
+    """Stateful (bounded) line -> Event parser for one input stream."""
+
+    def __init__(self, clock: Clock | None = None, source: str | None = None):
+        self.clock = clock or Clock()
+        self.source = source
+        self.counts: Counter[str] = Counter()
+        self._last: Callable[[str, int], Event | None] | None = None
+        self._pids: dict[tuple[str | None, int], str] = {}
+        self._sub: dict[str, Callable[[Event, str], None]] = {
+            "sshd": self._sshd, "sudo": self._sudo, "su": self._su,
+            "useradd": self._iam, "userdel": self._iam, "usermod": self._iam, "groupadd": self._iam,
+            "groupdel": self._iam, "gpasswd": self._iam, "passwd": self._passwd, "chpasswd": self._passwd,
+            "cron": self._cron, "systemd-logind": self._logind, "auditd": self._audit_in_syslog,
+            "kernel": self._kernel, "login": self._login,
+        }
+
+    # ------------------------------------------------------------------ public
+    def parse(self, line: str, lineno: int = 0) -> Event:
+        ev = None
+        last = self._last
+        if last is not None:
+            ev = last(line, lineno)
+        if ev is None:
+            for fn in self._candidates(line):
+                if fn is last:
+                    continue
+                ev = fn(line, lineno)
+                if ev is not None:
+                    self._last = fn
+                    break
+        if ev is None:
+            ev = Event(raw=line, log_type="unknown", message=line, source=self.source, lineno=lineno)
+        self.counts[ev.log_type] += 1
+        return ev
+
+    def _candidates(self, line: str):
+        c = line[:1]
+        if c == "<":
+            return (self._p_5424, self._p_3164, self._p_iso_syslog)
+        if c == "{":
+            return (self._p_json,)
+        if c == "[":
+            return (self._p_apache_err, self._p_access)
+        if c in ("t", "n") and ("msg=audit(" in line[:120]):
+            return (self._p_audit,)
+        if c.isdigit():
+            return (self._p_access, self._p_nginx_err, self._p_iso_syslog)
+        if c.isupper():
+            return (self._p_3164, self._p_access)
+        return (self._p_access,)
+
+    # ------------------------------------------------------------------ syslog
+    def _p_3164(self, line: str, lineno: int) -> Event | None:
+        m = _RFC3164.match(line)
+        if m is None:
+            return None
+        pri, mon, day, hh, mi, ss, rest = m.groups()
+        if mon not in MONTHS:
+            return None
+        ts = self.clock.syslog(mon, int(day), int(hh), int(mi), int(ss))
+        return self._syslog_body(line, lineno, ts, pri, rest)
+
+    def _p_iso_syslog(self, line: str, lineno: int) -> Event | None:
+        m = _ISO_SYSLOG.match(line)
+        if m is None:
+            return None
+        pri, stamp, rest = m.groups()
+        return self._syslog_body(line, lineno, self.clock.iso(stamp), pri, rest)
+
+    def _p_5424(self, line: str, lineno: int) -> Event | None:
+        m = _RFC5424.match(line)
+        if m is None:
+            return None
+        pri, stamp, host, app, procid, msgid, sd, msg = m.groups()
+        if msg.startswith("\ufeff"):
+            msg = msg[1:]
+        prog = None if app == "-" else app
+        ev = Event(raw=line, log_type="syslog", timestamp=None if stamp == "-" else self.clock.iso(stamp),
+                   host=None if host == "-" else host, program=prog, product="linux",
+                   pid=int(procid) if procid.isdigit() else None, message=msg,
+                   source=self.source, lineno=lineno)
+        p = int(pri)
+        ev.severity = _LEVELS[p & 7]
+        if sd != "-":
+            ev.extra = {"structured_data": sd}
+            if msgid != "-":
+                ev.extra["msgid"] = msgid
+        elif msgid != "-":
+            ev.extra = {"msgid": msgid}
+        self._dispatch(ev, prog, msg)
+        return ev
+
+    def _syslog_body(self, line: str, lineno: int, ts: float | None, pri: str | None, rest: str) -> Event:
+        host = prog = None
+        pid = None
+        msg = rest
+        if rest[:1] == "[":  # "[sshd]: msg" / "[sshd] msg"
+            j = rest.find("]")
+            if j > 0:
+                prog = rest[1:j]
+                msg = rest[j + 1:].lstrip(": ")
+        else:
+            i = rest.find(": ")
+            if i < 0 and rest.endswith(":"):
+                i = len(rest) - 1
+            if i > 0:
+                head = rest[:i]
+                sp = head.find(" ")
+                if sp < 0:
+                    prog = head
+                    msg = rest[i + 2:]
+                else:
+                    tag = head[sp + 1:]
+                    if " " in tag:
+                        host = head[:sp]
+                        msg = rest[sp + 1:]
+                    else:
+                        host = head[:sp]
+                        prog = tag
+                        msg = rest[i + 2:]
+            else:
+                sp = rest.find(" ")
+                if sp > 0:
+                    host = rest[:sp]
+                    msg = rest[sp + 1:]
+        if prog is not None and prog[-1:] == "]":
+            k = prog.rfind("[")
+            if k > 0:
+                p = prog[k + 1:-1]
+                if p.isdigit():
+                    pid = int(p)
+                prog = prog[:k]
+        if msg[:4] == "[ID " and "] " in msg[:40]:  # Solaris "[ID 800047 auth.info] "
+            msg = msg[msg.index("] ") + 2:]
+        ev = Event(raw=line, log_type="syslog", timestamp=ts, host=host, program=prog, product="linux",
+                   pid=pid, message=msg, source=self.source, lineno=lineno)
+        if pri is not None:
+            ev.severity = _LEVELS[int(pri) & 7]
+        self._dispatch(ev, prog, msg)
+        return ev
+
+    def _dispatch(self, ev: Event, prog: str | None, msg: str) -> None:
+        if prog is None:
+            ev.service = "syslog"
+            if "authentication failure" in msg:
+                self._pam_generic(ev, msg)
+            return
+        svc = _SERVICE_ALIASES.get(prog)
+        if svc is None:
+            if prog.startswith("sshd"):
+                svc = "sshd"
+            elif "(pam_unix)" in prog:
+                svc = prog.split("(", 1)[0]
+            else:
+                svc = prog.lower() if not prog.islower() else prog
+        ev.service = svc
+        fn = self._sub.get(svc)
+        if fn is not None:
+            fn(ev, msg)
+        elif "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+        elif "session opened for user" in msg or "session closed for user" in msg:
+            self._session(ev, msg)
+
+    # ------------------------------------------------------------------ auth sub-parsers
+    def _pam_generic(self, ev: Event, msg: str) -> None:
+        m = _R_PAM_FAIL.search(msg)
+        if m is None:
+            return
+        _pam_kv(m.group(1), ev)
+        ev.category = CAT_AUTH
+        ev.outcome = F
+        svc = ev.service
+        ms = _R_PAM_SVC.search(msg)
+        if ms:
+            svc = ms.group(1)
+        ev.action = f"{svc or 'pam'}_auth_failed" if svc in ("sudo", "su", "sshd", "login") else "pam_auth_failed"
+        if svc in ("sudo", "su"):
+            ev.category = CAT_PRIV
+            ev.target_user, ev.user = ev.user, (ev.extra or {}).get("ruser") or ev.user
+            if ev.extra and "ruser" in ev.extra:
+                pass
+
+    def _session(self, ev: Event, msg: str) -> None:
+        m = _R_SESSION.search(msg)
+        if m is None:
+            if "(pam_unix)" in (ev.program or "") and msg.startswith("session "):
+                parts = msg.split()
+                if len(parts) >= 5:
+                    ev.action = "session_" + parts[1]
+                    ev.user = parts[4]
+                    ev.category = CAT_SESSION
+            return
+        svc, what, user, by = m.groups()
+        ev.category = CAT_SESSION
+        ev.action = f"session_{what}"
+        if svc.startswith(("sudo", "su")) and by:
+            ev.category = CAT_PRIV
+            ev.action = f"{svc.split('-')[0]}_session_{what}"
+            ev.user = by
+            ev.target_user = user
+            if what == "opened":
+                ev.outcome = S
+        else:
+            ev.user = user
+
+    def _remember(self, ev: Event) -> None:
+        if ev.pid is not None and ev.src_ip:
+            pids = self._pids
+            if len(pids) > 20000:
+                pids.clear()
+            pids[(ev.host, ev.pid)] = ev.src_ip
+
+    def _from_pid(self, ev: Event) -> None:
+        if ev.pid is not None and ev.src_ip is None:
+            ip = self._pids.get((ev.host, ev.pid))
+            if ip:
+                ev.src_ip = ip
+
+    def _sshd(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_AUTH
+        c = msg[:1]
+        m = None
+        if c == "F" and msg.startswith("Failed "):
+            m = _R_FAILED.match(msg)
+            if m:
+                method, inv, user, host, port = m.groups()
+                ev.user, ev.src_ip = user, _addr(host)
+                ev.src_port = int(port) if port else None
+                if method == "publickey" and not inv:
+                    # clients offer several keys: a rejected key of a valid user is not an attack signal
+                    ev.action = "ssh_key_rejected"
+                else:
+                    ev.action, ev.outcome = "ssh_login", F
+                    if inv:
+                        ev.extra = {"invalid_user": True}
+                ev.extra = dict(ev.extra or {}, auth_method=method)
+        elif c == "A" and msg.startswith("Accepted "):
+            m = _R_ACCEPTED.match(msg)
+            if m:
+                method, user, host, port = m.groups()
+                ev.user, ev.src_ip = user, _addr(host)
+                ev.src_port = int(port) if port else None
+                ev.action, ev.outcome = "ssh_login", S
+                ev.extra = {"auth_method": method}
+        elif c in "IU" and (m := _R_INVALID.match(msg)):
+            ev.user, ev.src_ip = m.group(1), _addr(m.group(2))
+            ev.src_port = int(m.group(3)) if m.group(3) else None
+            ev.action, ev.outcome = "ssh_invalid_user", F
+        elif c == "U" and msg.startswith("User "):
+            m = _R_NOT_ALLOWED.match(msg)
+            if m:
+                ev.user, ev.src_ip = m.group(1), _addr(m.group(2))
+                ev.action, ev.outcome = "ssh_user_not_allowed", F
+            elif m2 := _R_NOT_ALLOWED_NOHOST.match(msg):
+                ev.user = m2.group(1)
+                ev.action, ev.outcome = "ssh_user_not_allowed", F
+        elif c == "C" and msg.startswith("Connection "):
+            if m := _R_CLOSED.match(msg):
+                kind, ukind, user, host, port, pre = m.groups()
+                ev.src_ip = _addr(host)
+                ev.src_port = int(port) if port else None
+                if user is not None:
+                    ev.user = user
+                if pre or ukind:
+                    ev.action, ev.outcome = "ssh_preauth_disconnect", F
+                else:
+                    ev.action = f"ssh_connection_{kind}"
+            elif m := _R_CONN_FROM.match(msg):
+                ev.src_ip = _addr(m.group(1))
+                ev.src_port = int(m.group(2)) if m.group(2) else None
+                ev.action = "ssh_connection"
+                ev.category = CAT_NETWORK
+        elif "Received disconnect from" in msg[:40]:
+            if m := _R_RECV_DISC.match(msg):
+                host, port, code, rest = m.groups()
+                ev.src_ip = _addr(host)
+                ev.src_port = int(port) if port else None
+                if "[preauth]" in rest or code in ("3", "14") or "Auth fail" in rest:
+                    ev.action, ev.outcome = "ssh_preauth_disconnect", F
+                else:
+                    ev.action = "ssh_disconnect"
+        elif msg.startswith("Disconnected from"):
+            if m := _R_DISCONNECTED.match(msg):
+                ukind, user, host, port, pre = m.groups()
+                ev.src_ip = _addr(host)
+                ev.src_port = int(port) if port else None
+                if user is not None:
+                    ev.user = user
+                if pre:
+                    ev.action, ev.outcome = "ssh_preauth_disconnect", F
+                else:
+                    ev.action = "ssh_disconnect"
+        elif msg.startswith("Disconnecting ") and (m := _R_DISCONNECTING.match(msg)):
+            ukind, user, host, port, _ = m.groups()
+            ev.user, ev.src_ip, ev.src_port = user, _addr(host), int(port)
+            ev.action, ev.outcome = "ssh_preauth_disconnect", F
+        elif "maximum authentication attempts exceeded" in msg:
+            if m := _R_MAXAUTH.match(msg):
+                ev.user, ev.src_ip = m.group(2), _addr(m.group(3))
+                ev.src_port = int(m.group(4)) if m.group(4) else None
+            ev.action, ev.outcome = "ssh_max_auth_exceeded", F
+        elif msg.startswith("ROOT LOGIN REFUSED") and (m := _R_ROOT_REFUSED.match(msg)):
+            ev.user, ev.src_ip = "root", _addr(m.group(1))
+            ev.action, ev.outcome = "ssh_root_refused", F
+        elif "PAM: " in msg[:15] and (m := _R_PAM_ERR.match(msg)):
+            ev.user, ev.src_ip = m.group(1), _addr(m.group(2))
+            ev.action, ev.outcome = "ssh_login", F
+        elif msg.startswith(_SSHD_PID_FAIL):
+            ev.action, ev.outcome = "ssh_preauth_failure", F
+            if "Too many authentication failures" in msg:
+                ev.action = "ssh_max_auth_exceeded"
+                k = msg.find(" for ")
+                if k > 0:
+                    ev.user = msg[k + 5:].replace(" [preauth]", "") or None
+        elif "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+            ev.action = "ssh_login"
+        elif msg.startswith("pam_unix(") and ":session)" in msg[:30]:
+            self._session(ev, msg)
+            ev.category = CAT_SESSION
+        elif msg.startswith("Did not receive identification") and (m := _R_NOIDENT.match(msg)):
+            ev.src_ip = _addr(m.group(1))
+            ev.action, ev.outcome = "ssh_no_identification", F
+        elif msg.startswith("Bad protocol version") and (m := _R_BADPROTO.match(msg)):
+            ev.src_ip = _addr(m.group(1))
+            ev.action, ev.outcome = "ssh_bad_protocol", F
+        elif "Unable to negotiate with" in msg[:40] and (m := _R_NEGOTIATE.match(msg)):
+            ev.src_ip = _addr(m.group(1))
+            ev.action, ev.outcome = "ssh_negotiation_failed", F
+        elif (m := _R_BANNER.match(msg)) is not None:
+            ev.src_ip = _addr(m.group(1))
+            ev.src_port = int(m.group(2))
+            ev.action, ev.outcome = "ssh_bad_protocol", F
+        elif "Timeout before authentication" in msg and (m := _R_TIMEOUT.search(msg)):
+            ev.src_ip = _addr(m.group(1))
+            ev.action, ev.outcome = "ssh_timeout", F
+        elif msg.startswith("refused connect") and (m := _R_REFUSED.match(msg)):
+            ev.src_ip = _addr(m.group(1))
+            ev.action, ev.outcome = "ssh_refused_connect", F
+        elif msg.startswith("input_userauth_request") and (m := _R_INPUT_USERAUTH.match(msg)):
+            ev.user = m.group(1)
+            ev.action, ev.outcome = "ssh_invalid_user", F
+        elif "POSSIBLE BREAK-IN ATTEMPT" in msg:
+            ev.action = "ssh_reverse_dns_mismatch"
+        else:
+            ev.category = None
+            if m := _R_FROM_PORT.search(msg):
+                ev.src_ip = _addr(m.group(1))
+                ev.src_port = int(m.group(2))
+        if ev.src_ip is not None:
+            self._remember(ev)
+        elif ev.outcome is not None or ev.action is not None:
+            self._from_pid(ev)
+
+    def _sudo(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_PRIV
+        if "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+            ev.action, ev.category = "sudo_auth_failed", CAT_PRIV
+            return
+        if msg.startswith("pam_unix("):
+            self._session(ev, msg)
+            return
+        i = msg.find(" : ")
+        if i < 0:
+            return
+        ev.user = msg[:i].strip()
+        status = None
+        cmd = None
+        kv: dict[str, str] = {}
+        rest = msg[i + 3:]
+        j = rest.find("COMMAND=")
+        if j >= 0:
+            cmd = rest[j + 8:]
+            rest = rest[:j]
+        for part in rest.split(" ; "):
+            part = part.strip().rstrip(";").strip()
+            if not part:
+                continue
+            k = part.find("=")
+            if k > 0 and part[:k].isupper():
+                kv[part[:k]] = part[k + 1:]
+            elif status is None:
+                status = part
+        ev.target_user = kv.get("USER", "root")
+        ev.extra = {"command": cmd, "tty": kv.get("TTY"), "pwd": kv.get("PWD")}
+        if status:
+            ev.action, ev.outcome = "sudo", F
+            ev.extra["reason"] = status
+        else:
+            ev.action, ev.outcome = "sudo", S
+
+    def _su(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_PRIV
+        if "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+            ev.action, ev.category = "su_auth_failed", CAT_PRIV
+            return
+        if "session opened" in msg or "session closed" in msg:
+            self._session(ev, msg)
+            return
+        low = msg[:12]
+        parts = msg.split()
+        if msg.startswith("Successful su for ") and len(parts) >= 6:
+            ev.target_user, ev.user = parts[3], parts[5]
+            ev.action, ev.outcome = "su", S
+        elif msg.startswith("FAILED su for ") and len(parts) >= 6:
+            ev.target_user, ev.user = parts[3], parts[5]
+            ev.action, ev.outcome = "su", F
+        elif low.startswith(("(to ", "FAILED SU (to ")):
+            k = msg.find("(to ")
+            tail = msg[k + 4:].split()
+            if len(tail) >= 2:
+                ev.target_user, ev.user = tail[0].rstrip(")"), tail[1]
+            ev.action, ev.outcome = "su", F if msg.startswith("FAILED") else S
+        elif msg[:2] in ("+ ", "- ") and len(parts) >= 3 and ":" in parts[2]:
+            ev.user, ev.target_user = parts[2].split(":", 1)
+            ev.action, ev.outcome = "su", S if msg[0] == "+" else F
+        elif msg.startswith("BAD SU ") and len(parts) >= 5:
+            ev.user, ev.target_user = parts[2], parts[4]
+            ev.action, ev.outcome = "su", F
+        elif " to " in msg and len(parts) >= 3 and parts[1] == "to":
+            ev.user, ev.target_user = parts[0], parts[2]
+            ev.action, ev.outcome = "su", S
+        elif msg.startswith("failed: ") and "changing from" in msg:
+            ev.user, ev.target_user = parts[-3], parts[-1]
+            ev.action, ev.outcome = "su", F
+
+    def _iam(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_IAM
+        prog = ev.service
+        if msg.startswith(("new user: ", "new group: ")):
+            kv = dict(x.split("=", 1) for x in msg.split(": ", 1)[1].split(", ") if "=" in x)
+            name = kv.get("name")
+            ev.target_user = name
+            ev.extra = {k.lower(): v for k, v in kv.items()}
+            ev.action = "user_created" if msg.startswith("new user") else "group_created"
+            ev.outcome = S
+        elif msg.startswith(("delete user ", "removed group ", "delete ")):
+            ev.action, ev.outcome = "user_deleted" if "user" in msg[:12] else "group_deleted", S
+            q = msg.split("'")
+            if len(q) >= 2:
+                ev.target_user = q[1]
+        elif msg.startswith(("add '", "add ")) and "to group" in msg:
+            q = msg.split("'")
+            ev.action, ev.outcome = "group_member_added", S
+            if len(q) >= 4:
+                ev.target_user = q[1]
+                ev.extra = {"group": q[3]}
+        elif msg.startswith("change user "):
+            ev.action, ev.outcome = "user_modified", S
+            q = msg.split("'")
+            if len(q) >= 2:
+                ev.target_user = q[1]
+        elif msg.startswith("failed adding user"):
+            ev.action, ev.outcome = "user_created", F
+        else:
+            ev.action = f"{prog}"
+
+    def _passwd(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_IAM
+        if "password changed for" in msg:
+            ev.target_user = msg.rsplit(" ", 1)[-1]
+            ev.action, ev.outcome = "password_changed", S
+        elif "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+
+    def _cron(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_SCHEDULED
+        if msg.startswith("(") and ") CMD (" in msg:
+            k = msg.find(")")
+            ev.user = msg[1:k]
+            ev.action = "cron_exec"
+            ev.extra = {"command": msg[k + 7:-1] if msg.endswith(")") else msg[k + 7:]}
+        elif "session opened" in msg or "session closed" in msg:
+            self._session(ev, msg)
+            ev.category = CAT_SCHEDULED
+        elif ") REPLACE (" in msg or ") BEGIN EDIT (" in msg or ") END EDIT (" in msg:
+            k = msg.find(")")
+            ev.user = msg[1:k]
+            ev.action = "crontab_modified"
+
+    def _logind(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_SESSION
+        if msg.startswith("New session ") and " of user " in msg:
+            ev.user = msg.rsplit(" ", 1)[-1].rstrip(".")
+            ev.action = "session_opened"
+
+    def _login(self, ev: Event, msg: str) -> None:
+        ev.category = CAT_AUTH
+        if "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+        elif msg.startswith("FAILED LOGIN"):
+            ev.action, ev.outcome = "login", F
+            k = msg.find("FOR '")
+            if k > 0:
+                ev.user = msg[k + 5:].split("'", 1)[0]
+        elif msg.startswith("ROOT LOGIN"):
+            ev.user = "root"
+            ev.action, ev.outcome = "login", S
+
+    def _kernel(self, ev: Event, msg: str) -> None:
+        if "segfault at" in msg or "Out of memory" in msg or "general protection" in msg or "Call Trace" in msg:
+            ev.category = CAT_FAULT
+            ev.action = "kernel_fault"
+        elif "promiscuous mode" in msg:
+            ev.category = CAT_NETWORK
+            ev.action = "promiscuous_mode"
+
+    def _audit_in_syslog(self, ev: Event, msg: str) -> None:
+        k = msg.find("type=")
+        if k >= 0:
+            m = _AUDIT.match(msg, k)
+            if m:
+                self._audit_fields(ev, m)
+
+    # ------------------------------------------------------------------ auditd
+    def _p_audit(self, line: str, lineno: int) -> Event | None:
+        m = _AUDIT.match(line)
+        if m is None:
+            return None
+        ev = Event(raw=line, log_type="auditd", product="linux", service="auditd",
+                   source=self.source, lineno=lineno)
+        ev.host = m.group(1)
+        ev.timestamp = int(m.group(3)) + (int(m.group(4)) / 1000 if m.group(4) else 0)
+        self._audit_fields(ev, m)
+        return ev
+
+    def _audit_fields(self, ev: Event, m: re.Match) -> None:
+        typ = m.group(2)
+        body = m.group(6)
+        kv: dict[str, Any] = {"type": typ, "serial": m.group(5)}
+        decoded = []
+        for k, v in _KV.findall(body):
+            if v[:1] in ("'", '"'):
+                v = v[1:-1]
+            elif k in ("proctitle", "cmd", "a0", "a1", "a2", "a3", "data") or k == "name":
+                if len(v) >= 2 and len(v) % 2 == 0 and _is_hex(v):
+                    try:
+                        v = bytes.fromhex(v).replace(b"\x00", b" ").decode("utf-8", "replace")
+                        decoded.append(v)
+                    except ValueError:
+                        pass
+            if k == "msg" and v.startswith("audit("):
+                continue
+            kv.setdefault(k, v)
+        # USER_* records nest "msg='op=... acct=... res=success'"
+        inner = kv.get("msg")
+        if isinstance(inner, str) and "=" in inner:
+            for k, v in _KV.findall(inner):
+                kv.setdefault(k, v.strip("\"'"))
+        ev.extra = kv
+        ev.message = body
+        if decoded:
+            ev.search_text = ev.raw + "\n" + "\n".join(decoded)
+        ev.action = typ.lower()
+        res = kv.get("res") or kv.get("success")
+        if res in ("success", "yes", "1"):
+            ev.outcome = S
+        elif res in ("failed", "no", "0", "fail"):
+            ev.outcome = F
+        acct = kv.get("acct") or kv.get("id")
+        if acct and acct != "?":
+            ev.user = acct
+        elif kv.get("auid") not in (None, "4294967295", "-1", "unset"):
+            ev.user = kv.get("auid")
+        addr = kv.get("addr") or kv.get("hostname")
+        if addr and addr not in ("?", "", "-"):
+            ev.src_ip = _addr(addr)
+        exe = kv.get("exe") or kv.get("comm")
+        if exe:
+            ev.program = exe.rsplit("/", 1)[-1]
+        if typ in ("USER_AUTH", "USER_LOGIN", "USER_ERR", "USER_ACCT", "CRED_ACQ", "USER_START"):
+            ev.category = CAT_AUTH
+        elif typ in ("USER_CMD",):
+            ev.category = CAT_PRIV
+        elif typ in ("ADD_USER", "DEL_USER", "ADD_GROUP", "DEL_GROUP", "USER_CHAUTHTOK", "USER_MGMT", "ACCT_LOCK"):
+            ev.category = CAT_IAM
+        elif typ in ("EXECVE", "SYSCALL", "PROCTITLE", "PATH", "CWD"):
+            ev.category = CAT_PROCESS
+        elif typ.startswith(("ANOM_", "AVC")):
+            ev.category = CAT_FAULT
+
+    # ------------------------------------------------------------------ web
+    def _p_access(self, line: str, lineno: int) -> Event | None:
+        m = _ACCESS.match(line)
+        if m is not None:
+            vhost = None
+            (client, ident, user, dd, mon, yyyy, hh, mi, ss, tz, req, status, size, ref, ua, tail) = m.groups()
+        else:
+            m = _ACCESS_VHOST.match(line)
+            if m is None:
+                return None
+            (vhost, client, ident, user, dd, mon, yyyy, hh, mi, ss, tz, req, status, size, ref, ua, tail) = m.groups()
+        mo = MONTHS.get(mon)
+        if mo is None:
+            return None
+        ts = self.clock.ymd(int(yyyy), mo, int(dd), int(hh), int(mi), int(ss), parse_offset(tz) if tz else None)
+        ev = Event(raw=line, log_type="web_access", timestamp=ts, category=CAT_WEB, source=self.source,
+                   lineno=lineno, src_ip=_addr(client), user=None if user == "-" else user, host=vhost)
+        parts = req.split(" ")
+        if len(parts) >= 2:
+            ev.http_method = parts[0]
+            ev.url = parts[1]
+        elif req != "-":
+            ev.url = req
+        if status != "-":
+            ev.http_status = int(status)
+            ev.outcome = F if ev.http_status >= 400 else S
+        if size != "-":
+            ev.http_bytes = int(size)
+        if ref is not None and ref != "-":
+            ev.referer = ref
+        if ua is not None and ua != "-":
+            ev.user_agent = ua
+        ev.action = "http_request"
+        ev.message = req
+        ev.service = "webserver"
+        return ev
+
+    def _p_nginx_err(self, line: str, lineno: int) -> Event | None:
+        m = _NGINX_ERR.match(line)
+        if m is None:
+            return None
+        y, mo, d, hh, mi, ss, level, pid, _tid, msg = m.groups()
+        ev = Event(raw=line, log_type="web_error", service="nginx", category=CAT_FAULT,
+                   timestamp=self.clock.ymd(int(y), int(mo), int(d), int(hh), int(mi), int(ss)),
+                   pid=int(pid), severity=level, message=msg, source=self.source, lineno=lineno)
+        k = msg.find(", client: ")
+        if k >= 0:
+            tail = msg[k + 10:]
+            ev.src_ip = _addr(tail.split(",", 1)[0].strip())
+            r = tail.find('request: "')
+            if r >= 0:
+                req = tail[r + 10:].split('"', 1)[0].split(" ")
+                if len(req) >= 2:
+                    ev.http_method, ev.url = req[0], req[1]
+            h = tail.find('host: "')
+            if h >= 0:
+                ev.host = tail[h + 7:].split('"', 1)[0]
+        if msg.startswith("user \"") and ("password mismatch" in msg or "was not found in" in msg):
+            ev.user = msg[6:].split('"', 1)[0]
+            ev.category, ev.action, ev.outcome = CAT_AUTH, "http_basic_auth", F
+        elif "no user/password was provided for basic authentication" in msg:
+            ev.category, ev.action, ev.outcome = CAT_AUTH, "http_basic_auth", F
+        elif "limiting requests" in msg:
+            ev.action = "rate_limited"
+        elif "access forbidden by rule" in msg:
+            ev.action, ev.outcome = "access_forbidden", F
+        else:
+            ev.action = "server_error"
+        return ev
+
+    def _p_apache_err(self, line: str, lineno: int) -> Event | None:
+        m = _APACHE_ERR.match(line)
+        if m is None:
+            return None
+        _dow, mon, dd, hh, mi, ss, yyyy, module, level, pid, client, msg = m.groups()
+        ts = None
+        if yyyy and mon in MONTHS:
+            ts = self.clock.ymd(int(yyyy), MONTHS[mon], int(dd), int(hh), int(mi), int(ss))
+        ev = Event(raw=line, log_type="web_error", service="apache", category=CAT_FAULT, timestamp=ts,
+                   pid=int(pid) if pid else None, severity=level, message=msg,
+                   source=self.source, lineno=lineno)
+        if module:
+            ev.extra = {"module": module}
+        if client:
+            c = client
+            if c.startswith("["):  # [v6]:port
+                k = c.find("]")
+                port = c[k + 2:]
+                ev.src_ip = c[1:k]
+                ev.src_port = int(port) if port.isdigit() else None
+            elif c.count(":") == 1:
+                a, p = c.split(":")
+                ev.src_ip = a
+                ev.src_port = int(p) if p.isdigit() else None
+            else:
+                ev.src_ip = _addr(c)
+        if ("user " in msg and (" not found" in msg or "authentication failure" in msg or "password mismatch" in msg)) \
+                or msg.startswith(("AH01617", "AH01618", "AH01790")):
+            ev.category, ev.action, ev.outcome = CAT_AUTH, "http_basic_auth", F
+            k = msg.find("user ")
+            ev.user = msg[k + 5:].split(":", 1)[0].split(" ", 1)[0] or None
+        elif "File does not exist" in msg or "AH00128" in msg:
+            ev.action, ev.outcome = "file_not_found", F
+        elif "client denied by server configuration" in msg:
+            ev.action, ev.outcome = "access_forbidden", F
+        else:
+            ev.action = "server_error"
+        return ev
+
+    # ------------------------------------------------------------------ JSON
+    def _p_json(self, line: str, lineno: int) -> Event | None:
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(obj, dict):
+            return None
+        flat: dict[str, Any] = {}
+        _flatten(obj, "", flat, 0)
+        ev = Event(raw=line, log_type="json", source=self.source, lineno=lineno, extra=flat)
+        g = flat.get
+        ts = _first(flat, _JSON_TS)
+        if isinstance(ts, str):
+            ev.timestamp = self.clock.iso(ts)
+        elif isinstance(ts, (int, float)) and not isinstance(ts, bool):
+            ev.timestamp = float(ts) / (1000.0 if ts > 1e11 else 1.0)
+        ev.host = _s(_first(flat, ("host.name", "hostname", "host", "server")))
+        ev.program = _s(_first(flat, ("process.name", "program", "app", "appname", "ident", "syslog_identifier")))
+        ev.user = _s(_first(flat, ("user.name", "user", "username", "remote_user", "usr")))
+        ev.src_ip = _s(_first(flat, ("source.ip", "source.address", "src_ip", "client.ip", "client_ip",
+                                     "remote_addr", "remote_ip", "ip", "clientip", "c-ip")))
+        ev.message = _s(_first(flat, ("message", "msg", "log")))
+        ev.action = _s(g("event.action"))
+        ev.outcome = _s(g("event.outcome"))
+        ev.url = _s(_first(flat, ("url.original", "request_uri", "uri", "url", "path", "cs-uri-query")))
+        ev.http_method = _s(_first(flat, ("http.request.method", "method", "request_method", "cs-method")))
+        st = _first(flat, ("http.response.status_code", "status", "status_code", "sc-status"))
+        if isinstance(st, int) or (isinstance(st, str) and st.isdigit()):
+            ev.http_status = int(st)
+        ev.user_agent = _s(_first(flat, ("user_agent.original", "http_user_agent", "user_agent", "useragent", "cs-user-agent")))
+        ev.referer = _s(_first(flat, ("http.request.referrer", "http_referer", "referer", "referrer")))
+        if ev.url or ev.http_status is not None:
+            ev.category = CAT_WEB
+            ev.service = "webserver"
+        else:
+            ev.product = "linux"
+            if ev.program:
+                ev.service = _SERVICE_ALIASES.get(ev.program, ev.program)
+                msg = ev.message
+                if isinstance(msg, str) and ev.service in self._sub:
+                    self._sub[ev.service](ev, msg)
+        cat = g("event.category")
+        if isinstance(cat, str):
+            ev.category = cat
+        vals = [str(v) for v in flat.values() if isinstance(v, str)]
+        ev.search_text = line + "\n" + "\n".join(vals)
+        return ev
+
+
+_JSON_TS = ("@timestamp", "timestamp", "time", "ts", "datetime", "date", "event.created")
+
+
+def _first(d: dict, keys: tuple[str, ...]) -> Any:
+    for k in keys:
+        v = d.get(k)
+        if v is not None and v != "":
+            return v
+    return None
+
+
+def _s(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else str(v)
+
+
+def _flatten(obj: Any, prefix: str, out: dict, depth: int) -> None:
+    if depth > 8 or len(out) > 512:
+        return
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            _flatten(v, key + ".", out, depth + 1)
+        else:
+            out[key] = v
+
+
+_HEX = frozenset("0123456789ABCDEFabcdef")
+
+
+def _is_hex(s: str) -> bool:
+    return all(c in _HEX for c in s)
