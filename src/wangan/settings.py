@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "wangan.core",
     "wangan.accounts",
     "wangan.reports",
+    "wangan.filings",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from wangan.reports.web import dashboards
 api_v1 = [
     path("", include("wangan.accounts.api.urls")),
     path("", include("wangan.core.api.urls")),
+    path("", include("wangan.filings.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("wangan.accounts.web.urls")),
+    path("filings/", include("wangan.filings.web.urls")),
     path("", include("wangan.core.web.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,6 +24,8 @@ ORGANIZATIONS = [
     ("星河示范区政务数据中心", OrgType.DEPARTMENT, "11120000MB0000005D"),
     ("星河网络安全产业园运营有限公司", OrgType.PARK, "91120000MA0000006E"),
     ("磐石信息安全测评中心", OrgType.SUPPORT_UNIT, "12120000MB0000007F"),
+    ("星河区经济和信息化局", OrgType.DEPARTMENT, "11120000MB0000008G"),
+    ("星河区人民政府办公室", OrgType.DEPARTMENT, "11120000MB0000009H"),
 ]
 
 # login, real name, organization index, org roles, platform role
@@ -40,6 +42,11 @@ USERS = [
     ("dept_admin", "沈书言", 4, [OrgRole.ORG_ADMIN], ""),
     ("park_admin", "顾星野", 5, [OrgRole.ORG_ADMIN], ""),
     ("support_admin", "方磐石", 6, [OrgRole.ORG_ADMIN, OrgRole.ENGINEER], ""),
+    ("county_reviewer", "梁景行", 7, [OrgRole.STAFF], ""),
+    ("county_office", "邵云舟", 8, [OrgRole.STAFF], ""),
+    ("expert_a", "杜明远", 6, [OrgRole.ENGINEER], ""),
+    ("expert_b", "范清和", 6, [OrgRole.ENGINEER], ""),
+    ("expert_c", "姜书白", 0, [], ""),
 ]
 
 

@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,3 +27,15 @@ class Command(BaseCommand):
             f"demo data: {created['organizations']} organizations and {created['users']} users created "
             f"({len(USERS)} demo users in all; password {DEMO_PASSWORD})"
         )
+        # Other apps add their demo data through a ``demo`` module with ``demo_load()``; the
+        # accounts app does not import them by name.
+        for config in apps.get_app_configs():
+            if not config.name.startswith("wangan.") or config.name == "wangan.accounts":
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            summary = module.demo_load()
+            if summary:
+                self.stdout.write(f"demo data ({config.label}): {summary}")

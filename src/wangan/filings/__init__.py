@@ -1,0 +1,1 @@
+"""Applications and multi-stage reviews: provider filing, support-unit selection, key parks."""
