@@ -218,7 +218,8 @@ def attachment_infos(application: Application) -> list[validation.AttachmentInfo
 def application_problems(application: Application) -> list[validation.Problem]:
     spec = spec_of(application)
     return validation.validate(spec, values=application.values, attachments=attachment_infos(application),
-                               accepted=application.commitments, today=timezone.localdate())  # fmt: skip
+                               accepted=application.commitments, today=timezone.localdate(),
+                               year=application.year)  # fmt: skip
 
 
 # --- submission and stages --------------------------------------------------------------------

@@ -181,6 +181,8 @@ class ApplicationType:
     notes: tuple[T, ...] = ()
     post_approval: PostApproval | None = None
     qualification: str = ""  # what an approval grants the organization (see models.Qualification)
+    # seed 003 填报说明 2: "填报栏目不得空缺，如无内容应填‘无’" — blanks are refused with that hint
+    blank_means_none: bool = False
     validity_years: int | None = None
     reviewing_body: T | None = None
 
@@ -208,11 +210,19 @@ class ApplicationType:
 
 
 class FormData:
-    """Read access to a filled form for rules: ``data.get("basic.name")``, ``data.rows("enterprises")``."""
+    """Read access to a filled form for rules: ``data.get("basic.name")``, ``data.rows("enterprises")``.
 
-    def __init__(self, spec: ApplicationType, values: dict):
+    ``today`` is the validator's date (rules never read the clock themselves), ``attachments`` the
+    uploaded evidence (``validation.AttachmentInfo``), ``year`` the application year.
+    """
+
+    def __init__(self, spec: ApplicationType, values: dict, *, today: date | None = None,
+                 attachments: tuple = (), year: int | None = None):  # fmt: skip
         self.spec = spec
         self.values = values or {}
+        self.today = today
+        self.attachments = tuple(attachments)
+        self.year = year
 
     def get(self, path: str, default: Any = None) -> Any:
         section, _, key = path.partition(".")

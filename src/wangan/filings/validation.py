@@ -146,7 +146,7 @@ def _check_table(t: Table, rows, path: str, *, fill_hint: bool) -> list[Problem]
 
 def check_values(spec: ApplicationType, values: dict, *, only: set[str] | None = None) -> list[Problem]:
     """Field and table checks; ``only`` limits them to some paths (a correction round)."""
-    fill_hint = any(str(n).find("无") >= 0 for n in spec.notes)
+    fill_hint = spec.blank_means_none
     problems: list[Problem] = []
     for section, item in spec.iter_items():
         path = f"{section.key}.{item.key}"
@@ -206,13 +206,14 @@ def check_commitments(spec: ApplicationType, accepted: dict) -> list[Problem]:
 
 
 def validate(
-    spec: ApplicationType, *, values: dict, attachments: list[AttachmentInfo], accepted: dict, today: date
+    spec: ApplicationType, *, values: dict, attachments: list[AttachmentInfo], accepted: dict, today: date,
+    year: int | None = None,
 ) -> list[Problem]:
     """Every reason the application cannot be submitted now (empty list: it can)."""
     problems = check_values(spec, values)
     problems += check_attachments(spec, attachments, today=today)
     problems += check_commitments(spec, accepted)
-    data = FormData(spec, values)
+    data = FormData(spec, values, today=today, attachments=tuple(attachments), year=year or today.year)
     for rule in spec.rules:
         problems += rule(data)
     return problems

@@ -69,6 +69,7 @@ TEST_TYPE = ApplicationType(
         Stage("acc_panel", T("验收", "Acceptance panel"), kind="expert_panel", min_experts=2),
     )),  # fmt: skip
     qualification="test_title",
+    blank_means_none=True,
 )
 REGISTRY.register(TEST_TYPE)
 

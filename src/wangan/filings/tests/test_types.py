@@ -516,7 +516,7 @@ def test_provider_registered_elsewhere_names_its_local_entity():
     problems = check("provider_filing", values)
     assert {p.path for p in problems} == {
         "registration.local_entity_kind", "registration.local_entity_name", "registration.local_entity_credit_code",
-        "registration.zone_office_address", "registration.local_team_size",
+        "registration.zone_office_address", "registration.local_team_size", "attachments.local_entity_proof",
     }  # fmt: skip
     values["registration"].update(local_entity_kind="branch", local_entity_name="示例网安科技有限公司示例分公司",
                                   local_entity_credit_code="91000000MA00000002", zone_office_address="示例园区1号楼",

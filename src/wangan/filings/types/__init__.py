@@ -4,8 +4,8 @@
 * ``support_unit`` — seed 001: selection of cybersecurity technical support units;
 * ``park``         — seed 003: municipal key park of the national cybersecurity industry park.
 
-The few helpers the three modules share live here, above the imports of the modules, because the
-types package may hold only these files for now (see the note in each module).
+The few helpers the three modules share live here, above the imports of the modules (a private
+``_common`` module would be tidier; the package holds only these four files for now).
 """
 
 from __future__ import annotations

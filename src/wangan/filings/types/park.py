@@ -396,6 +396,7 @@ def _consistency(data: FormData) -> list[Problem]:
 
 
 KEY_PARK = REGISTRY.register(ApplicationType(
+    blank_means_none=True,
     code="key_park",
     label=T("国家网络安全产业园区市级重点园区申报", "Municipal key park of the national cybersecurity industry park"),
     short=T("重点园区申报", "Key park"),
