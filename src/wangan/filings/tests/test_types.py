@@ -521,7 +521,8 @@ def test_provider_registered_elsewhere_names_its_local_entity():
     values["registration"].update(local_entity_kind="branch", local_entity_name="示例网安科技有限公司示例分公司",
                                   local_entity_credit_code="91000000MA00000002", zone_office_address="示例园区1号楼",
                                   local_team_size="8")  # fmt: skip
-    assert check("provider_filing", values) == []
+    proof = [AttachmentInfo("local_entity_proof", "branch.pdf", "pdf", document_date=TODAY - timedelta(days=30))]
+    assert check("provider_filing", values, local_entity_proof=proof) == []
 
 
 def test_provider_local_entity_proof_is_checked_once_rules_see_attachments():
