@@ -21,6 +21,7 @@ ASSIGNMENTS = [
     ("reviewer", "key_park", "expert_review", C),
     ("reviewer", "key_park", "public_notice", C),
     ("reviewer", "key_park", "city_approval", R),
+    ("county_reviewer", "key_park", "county_assessment_review", R),
     ("county_office", "key_park", "county_acceptance_request", R),
     ("expert_a", "key_park", "expert_acceptance", E),
     ("expert_b", "key_park", "expert_acceptance", E),

@@ -617,7 +617,9 @@ def values_from_form(spec: ApplicationType, data: Any) -> dict:
                 bucket[item.key] = ordered
         else:
             name = f"f:{section.key}:{item.key}"
-            if name in data:
+            if item.kind == "multichoice" and f"present:{section.key}:{item.key}" in data:
+                bucket[item.key] = data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+            elif name in data:
                 if item.kind == "multichoice":
                     bucket[item.key] = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
                 else:

@@ -126,3 +126,26 @@ def test_api_draft_submit_and_review(park_user, staff, make_user):
     passed = reviewer.post(f"/api/v1/filings/applications/{pk}/review/", {"action": "pass", "checklist": [0]},
                            format="json")  # fmt: skip
     assert passed.status_code == 200 and passed.json()["stage"] == "letter"
+
+
+def test_queue_and_list_query_counts_do_not_grow(client, park_user, staff, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wangan.accounts.tests.factories import OrganizationFactory
+    from wangan.filings.tests.test_workflow import _ready
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.application_submit(actor=park_user, application=_ready(park_user))
+    client.force_login(staff["first:reviewer"][0])
+    small = count(reverse("filings:queue"))
+    for _ in range(6):
+        other = make_user(organization=OrganizationFactory(type="park"))
+        services.application_submit(actor=other, application=_ready(other))
+    assert count(reverse("filings:queue")) == small <= 10
+    client.force_login(park_user)
+    assert count(reverse("filings:list")) <= 10

@@ -34,6 +34,7 @@ class ItemView:
     comment: str
     problems: list[str] = field(default_factory=list)
     name: str = ""
+    present_name: str = ""  # marks a multiple choice as posted even when nothing is ticked
     value: object = ""
     rows: list[Row] = field(default_factory=list)
     totals: list[str] = field(default_factory=list)
@@ -77,6 +78,7 @@ def build(spec: ApplicationType, values: dict, *, editable: set[str] | None, ret
                 view.name = f"present:{section.key}:{item.key}"
             else:
                 view.name = f"f:{section.key}:{item.key}"
+                view.present_name = f"present:{section.key}:{item.key}"
                 view.value = bucket.get(item.key, "")
             items.append(view)
         sections.append(SectionView(numeral(i), section.key, str(section.label), str(section.help or ""), items))
