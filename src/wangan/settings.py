@@ -241,6 +241,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "wangan.accounts.choices.OrgStatus",
+        "ApplicationStatusEnum": "wangan.filings.choices.Status",
+    },
 }
 
 # --- security headers -----------------------------------------------------------------------

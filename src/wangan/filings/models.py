@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangan.filings.choices import Action, AssignmentRole, Status
 
@@ -115,7 +116,7 @@ class Objection(models.Model):
     """An objection raised during the public notice (seed 003 四(一))."""
 
     class Resolution(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("objection", "Open")
         UPHELD = "upheld", _("Upheld")
         DISMISSED = "dismissed", _("Dismissed")
 

@@ -182,7 +182,7 @@ class Correlator:
         self.fired += 1
         evidence = list(st.evidence)
         st.evidence.clear()
-        group = {g: k for g, k in zip(c.group_by, key)}
+        group = dict(zip(c.group_by, key, strict=True))
         temporal = c.type.startswith("temporal")
         a = Alert(kind="correlation", rule_id=c.id, rule_name=c.name, title=c.title, level=c.level, author=c.author,
                   tags=c.tags, tactics=c.tactics, techniques=c.techniques, timestamp=ts, first_ts=first,

@@ -81,7 +81,7 @@ class DrainMiner:
             if sim > best_sim:
                 best, best_sim = c, sim
         if best is not None and best_sim >= self.sim_threshold:
-            best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, toks)]
+            best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, toks, strict=True)]
             best.size += 1
             return best, False
         if len(self.clusters) >= self.max_clusters:
@@ -96,7 +96,7 @@ class DrainMiner:
     def _sim(a: list[str], b: list[str]) -> tuple[float, int]:
         same = 0
         wild = 0
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=True):  # same-length leaf (tree is keyed by length)
             if x == WILDCARD:
                 wild += 1
             elif x == y:

@@ -719,13 +719,12 @@ class LineParser:
         for k, v in _KV.findall(body):
             if v[:1] in ("'", '"'):
                 v = v[1:-1]
-            elif k in ("proctitle", "cmd", "a0", "a1", "a2", "a3", "data") or k == "name":
-                if len(v) >= 2 and len(v) % 2 == 0 and _is_hex(v):
-                    try:
-                        v = bytes.fromhex(v).replace(b"\x00", b" ").decode("utf-8", "replace")
-                        decoded.append(v)
-                    except ValueError:
-                        pass
+            elif k in _HEX_KEYS and len(v) >= 2 and len(v) % 2 == 0 and _is_hex(v):
+                try:
+                    v = bytes.fromhex(v).replace(b"\x00", b" ").decode("utf-8", "replace")
+                    decoded.append(v)
+                except ValueError:
+                    pass
             if k == "msg" and v.startswith("audit("):
                 continue
             kv.setdefault(k, v)
@@ -954,6 +953,7 @@ def _flatten(obj: Any, prefix: str, out: dict, depth: int) -> None:
 
 
 _HEX = frozenset("0123456789ABCDEFabcdef")
+_HEX_KEYS = frozenset({"proctitle", "cmd", "a0", "a1", "a2", "a3", "data", "name"})
 
 
 def _is_hex(s: str) -> bool:

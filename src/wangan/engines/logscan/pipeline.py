@@ -8,6 +8,7 @@ files with ``workers > 1``); :class:`Pipeline` is the incremental API
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import time
@@ -158,15 +159,12 @@ class Pipeline:
                   start: int = 0, end: int | None = None) -> None:
         path = os.fspath(path)
         if start == 0:
-            try:
+            with contextlib.suppress(OSError):
                 self.clock.set_reference(os.path.getmtime(path))
-            except OSError:
-                pass
-        n = 0
         feed = self.feed
-        for source, line in iter_file_lines(path, self.read_stats, max_line=max_line, max_bytes=max_bytes,
-                                            max_entries=max_entries, start=start, end=end):
-            n += 1
+        lines = iter_file_lines(path, self.read_stats, max_line=max_line, max_bytes=max_bytes,
+                                max_entries=max_entries, start=start, end=end)
+        for n, (source, line) in enumerate(lines, 1):
             feed(self.parser_for(source).parse(line, n))
 
     def feed_lines(self, lines: Iterable[str | bytes], source: str | None = None,
@@ -267,8 +265,8 @@ def scan(inputs: Iterable[str | os.PathLike | bytes] | str | os.PathLike, rules:
         rs = load_rules(rp, builtin=builtin)
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
-    kwargs = dict(tz=tz, template_mining=template_mining, max_alerts=max_alerts, min_level=min_level,
-                  criticality=criticality, work_hours=work_hours)
+    kwargs = {"tz": tz, "template_mining": template_mining, "max_alerts": max_alerts, "min_level": min_level,
+              "criticality": criticality, "work_hours": work_hours}
     pipe = Pipeline(rs, reference_time=reference_time, **kwargs)
     items = list(inputs) if not isinstance(inputs, Iterable) or isinstance(inputs, (list, tuple)) else inputs
     # decide: paths or lines
@@ -281,10 +279,8 @@ def scan(inputs: Iterable[str | os.PathLike | bytes] | str | os.PathLike, rules:
         else:
             for pth in paths:
                 if reference_time is None:
-                    try:
+                    with contextlib.suppress(OSError):
                         pipe.clock.set_reference(os.path.getmtime(pth))
-                    except OSError:
-                        pass
                 pipe.feed_path(pth)
     else:
         pipe.feed_lines(items)

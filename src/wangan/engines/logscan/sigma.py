@@ -475,21 +475,14 @@ def _mk_lits(getter, kind: str, lits: list[str], cased: bool):
     if getter is None:  # keyword search over the event text
         if cased:
             def p_kw_cased(ev, low, lits=tuple(lits)):
-                t = ev.text
-                for x in lits:
-                    if x in t:
-                        return True
-                return False
+                return any(map(ev.text.__contains__, lits))
             return p_kw_cased
         if len(lits) == 1:
             x0 = lits[0]
             return lambda ev, low, x0=x0: x0 in low
 
         def p_kw(ev, low, lits=tuple(lits)):
-            for x in lits:
-                if x in low:
-                    return True
-            return False
+            return any(map(low.__contains__, lits))
         return p_kw
     lower = not cased
     if kind == "equals":
@@ -535,10 +528,7 @@ def _mk_lits(getter, kind: str, lits: list[str], cased: bool):
             v = _to_str(v)
         if lower:
             v = v.lower()
-        for x in t:
-            if x in v:
-                return True
-        return False
+        return any(map(v.__contains__, t))
     return p_ct
 
 
@@ -599,10 +589,7 @@ def _and(preds: list[Callable]) -> Callable:
     t = tuple(preds)
 
     def p_and(ev, low):
-        for p in t:
-            if not p(ev, low):
-                return False
-        return True
+        return all(p(ev, low) for p in t)
     return p_and
 
 
@@ -615,10 +602,7 @@ def _or(preds: list[Callable]) -> Callable:
     t = tuple(preds)
 
     def p_or(ev, low):
-        for p in t:
-            if p(ev, low):
-                return True
-        return False
+        return any(p(ev, low) for p in t)
     return p_or
 
 
@@ -916,9 +900,10 @@ class RuleSet:
     def applies(ls: dict[str, str], sig: tuple) -> bool:
         product, log_type, service, category = sig
         p = ls.get("product")
-        if p is not None and p != "any" and p != product:  # "any": our extension for cross-format rules
-            if not (p == "linux" and product is None and log_type == "web_error"):
-                return False
+        # "any": our extension for cross-format rules
+        if (p is not None and p != "any" and p != product
+                and not (p == "linux" and product is None and log_type == "web_error")):
+            return False
         c = ls.get("category")
         if c is not None:
             if c == "webserver":

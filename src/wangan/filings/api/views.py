@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -79,7 +80,7 @@ class ScoreIn(serializers.Serializer):
 
 
 class TypeListApi(APIView):
-    @extend_schema(summary="Application types with their sections, tables, attachments and stages")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Application types with their sections, tables, attachments and stages")
     def get(self, request):
         def item(i):
             base = {"key": i.key, "label": str(i.label)}

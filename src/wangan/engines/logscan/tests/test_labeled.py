@@ -14,15 +14,16 @@ from .conftest import shared_dir
 def _failjson_cases(path):
     cases = []
     meta = None
-    for line in open(path, encoding="utf-8", errors="replace"):
-        line = line.rstrip("\n")
-        if line.startswith("# failJSON:"):
-            meta = json.loads(line.split(":", 1)[1])
-            continue
-        if line.startswith("#") or not line.strip():
-            continue
-        if meta is not None:
-            cases.append((meta, line))
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for raw in fh:
+            line = raw.rstrip("\n")
+            if line.startswith("# failJSON:"):
+                meta = json.loads(line.split(":", 1)[1])
+                continue
+            if line.startswith("#") or not line.strip():
+                continue
+            if meta is not None:
+                cases.append((meta, line))
         meta = None
     return cases
 
@@ -66,7 +67,7 @@ def test_sshd_fail2ban_labels_recall_precision_ip():
 def test_pam_generic_labels():
     cases = _failjson_cases(shared_dir("fail2ban-labeled") / "pam-generic")
     lp = LineParser()
-    hits = [(m, lp.parse(l)) for m, l in cases if m.get("match")]
+    hits = [(m, lp.parse(line)) for m, line in cases if m.get("match")]
     ok = sum(1 for m, e in hits if e.outcome == "failure" and e.src_ip == m.get("host"))
     assert ok / len(hits) >= 0.8
 
@@ -75,8 +76,8 @@ def test_web_auth_labels():
     d = shared_dir("fail2ban-labeled")
     lp = LineParser()
     for name in ("nginx-http-auth", "apache-auth"):
-        cases = [(m, l) for m, l in _failjson_cases(d / name) if m.get("match")]
-        ok = sum(1 for m, l in cases if lp.parse(l).src_ip == m.get("host"))
+        cases = [(m, line) for m, line in _failjson_cases(d / name) if m.get("match")]
+        ok = sum(1 for m, line in cases if lp.parse(line).src_ip == m.get("host"))
         assert ok / len(cases) >= 0.7, name
 
 
@@ -97,9 +98,9 @@ def test_wazuh_cases_parse_into_expected_families():
               "pam.ini": {"syslog"}, "syslog.ini": {"syslog"}}
     for name, fams in expect.items():
         logs = list(_wazuh_logs(d / name))
-        ok = sum(1 for _, l in logs if lp.parse(l).log_type in fams)
+        ok = sum(1 for _, line in logs if lp.parse(line).log_type in fams)
         assert ok / len(logs) >= 0.8, (name, ok, len(logs))
-    sudo = [lp.parse(l) for _, l in _wazuh_logs(d / "sudo.ini")]
+    sudo = [lp.parse(line) for _, line in _wazuh_logs(d / "sudo.ini")]
     assert sum(e.action == "sudo" for e in sudo) / len(sudo) >= 0.7
-    ssh = [lp.parse(l) for s, l in _wazuh_logs(d / "sshd.ini") if re.search(r"authentication fail|invalid user|illegal user|brute|password|not allowed|attempt", s, re.I)]
+    ssh = [lp.parse(line) for s, line in _wazuh_logs(d / "sshd.ini") if re.search(r"authentication fail|invalid user|illegal user|brute|password|not allowed|attempt", s, re.I)]
     assert sum(e.outcome == "failure" for e in ssh) / len(ssh) >= 0.75

@@ -80,8 +80,7 @@ correlation: {type: event_count, rules: [fail], group-by: [source.ip], timespan:
 """, BASE)
     lp = LineParser()
     fired = []
-    for i, (sec, ip) in enumerate([(0, "192.0.2.1"), (30, "192.0.2.1"), (100, "192.0.2.1"), (110, "192.0.2.1"),
-                                   (120, "192.0.2.1")]):
+    for sec, ip in [(0, "192.0.2.1"), (30, "192.0.2.1"), (100, "192.0.2.1"), (110, "192.0.2.1"), (120, "192.0.2.1")]:
         e = lp.parse(f"Mar  3 10:{sec // 60:02d}:{sec % 60:02d} h sshd[1]: Failed password for x from {ip} port 1 ssh2")
         for r in rs.match(e):
             fired += c.feed(r, e)

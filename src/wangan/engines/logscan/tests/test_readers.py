@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
+from itertools import pairwise
 
 from wangan.engines.logscan.pipeline import Pipeline, scan
 from wangan.engines.logscan.readers import ReadStats, iter_file_lines, iter_text_lines
@@ -12,7 +13,7 @@ LINE = "Mar  3 10:00:00 h sshd[1]: Failed password for root from 203.0.113.1 por
 
 def lines(path, **kw):
     st = ReadStats()
-    out = [l for _, l in iter_file_lines(path, st, **kw)]
+    out = [line for _, line in iter_file_lines(path, st, **kw)]
     return out, st
 
 
@@ -89,8 +90,8 @@ def test_byte_range_chunks_cover_file_exactly(tmp_path):
     size = f.stat().st_size
     bounds = [0, 1000, 1001, 20000, 50000, size]
     got = []
-    for a, b in zip(bounds, bounds[1:]):
-        got += [l for _, l in iter_file_lines(f, ReadStats(), start=a, end=b)]
+    for a, b in pairwise(bounds):
+        got += [line for _, line in iter_file_lines(f, ReadStats(), start=a, end=b)]
     assert got == body.splitlines()
 
 

@@ -126,7 +126,7 @@ def test_prefilter_equals_full_evaluation(ruleset):
         "Mar  3 10:00:00 h kernel: eth0 entered promiscuous mode",
     ]
     n = 0
-    for line in extra + [l for _, l in corpus.generate(20000, seed=3)]:
+    for line in extra + [generated for _, generated in corpus.generate(20000, seed=3)]:
         e = lp.parse(line)
         fast = [r.id for r in ruleset.match(e)]
         slow = [r.id for r in ruleset.match_all(e)]
