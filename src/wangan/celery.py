@@ -11,7 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangan.settings")
 
 app = Celery("wangan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["wangan.core", "wangan.accounts"])
+app.autodiscover_tasks(["wangan.core", "wangan.accounts", "wangan.filings", "wangan.vouchers", "wangan.cryptosvc",
+                        "wangan.logs"])
 
 
 def _seconds(name: str, default: float) -> float:

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "wangan.accounts",
     "wangan.reports",
     "wangan.filings",
+    "wangan.vouchers",
+    "wangan.cryptosvc",
+    "wangan.logs",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,9 @@ api_v1 = [
     path("", include("wangan.accounts.api.urls")),
     path("", include("wangan.core.api.urls")),
     path("", include("wangan.filings.api.urls")),
+    path("", include("wangan.vouchers.api.urls")),
+    path("", include("wangan.cryptosvc.api.urls")),
+    path("", include("wangan.logs.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +20,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("wangan.accounts.web.urls")),
     path("filings/", include("wangan.filings.web.urls")),
+    path("vouchers/", include("wangan.vouchers.web.urls")),
+    path("crypto/", include("wangan.cryptosvc.web.urls")),
+    path("logs/", include("wangan.logs.web.urls")),
     path("", include("wangan.core.web.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

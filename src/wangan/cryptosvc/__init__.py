@@ -1,0 +1,1 @@
+"""National-crypto services for applications: keys, sign/verify, encryption, timestamps, certificates."""

@@ -1,0 +1,1 @@
+"""Log analysis service: sources, collection, detection, correlation, attack chains, reports."""

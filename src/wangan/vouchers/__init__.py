@@ -1,0 +1,1 @@
+"""创通票 — the enterprise security cloud service package vouchers (seed 000)."""
