@@ -485,3 +485,38 @@ def voucher_get(pk: int) -> Voucher:
     if v is None:
         raise NotFound()
     return v
+
+
+def qualification_add(*, actor, kind: str, number: str, valid_from: date, valid_until: date):
+    """The enterprise declares a recognition of §三(三)1 (evidence is checked by the authority)."""
+    from wangan.vouchers.catalog import QUALIFICATION_KINDS
+    from wangan.vouchers.models import EnterpriseQualification
+
+    if actor.organization.type != "enterprise" or not actor.has_org_role("org_admin"):
+        raise PermissionDenied(_("Only an enterprise's administrator declares recognitions."))
+    if kind not in dict(QUALIFICATION_KINDS) or not number.strip() or valid_until < valid_from:
+        raise ValidationFailed(_("Give the kind, the certificate number and a validity that ends after it starts."),
+                               code="QUALIFICATION_INVALID")  # fmt: skip
+    with transaction.atomic():
+        row = EnterpriseQualification.objects.create(organization=actor.organization, kind=kind,
+                                                     number=number.strip()[:100], valid_from=valid_from,
+                                                     valid_until=valid_until)  # fmt: skip
+        audit_record(action="voucher_qualification.added", actor=actor, obj=actor.organization,
+                     after={"kind": kind, "number": row.number, "valid_until": str(valid_until)})  # fmt: skip
+    return row
+
+
+def rnd_add(*, actor, kind: str, name: str, valid_until: date):
+    """The enterprise declares an R&D institution of §三(三)2."""
+    from wangan.vouchers.catalog import RND_KINDS
+    from wangan.vouchers.models import RndInstitution
+
+    if actor.organization.type != "enterprise" or not actor.has_org_role("org_admin"):
+        raise PermissionDenied(_("Only an enterprise's administrator declares R&D institutions."))
+    if kind not in dict(RND_KINDS) or not name.strip():
+        raise ValidationFailed(_("Give the kind and the name of the institution."), code="RND_INVALID")
+    with transaction.atomic():
+        row = RndInstitution.objects.create(organization=actor.organization, kind=kind, name=name.strip()[:200],
+                                            valid_until=valid_until)  # fmt: skip
+        audit_record(action="voucher_rnd.added", actor=actor, obj=actor.organization, after={"kind": kind})
+    return row
