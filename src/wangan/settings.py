@@ -271,6 +271,9 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 AUDIT_RETENTION_DAYS = config.get("WANGAN_AUDIT_RETENTION_DAYS")
+# Append audit events when the surrounding transaction commits (see wangan.core.audit); unit tests,
+# which never commit, append at once.
+AUDIT_DEFER_TO_COMMIT = not TESTING
 
 LOGGING = {
     "version": 1,

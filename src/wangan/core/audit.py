@@ -3,6 +3,11 @@
 Each event's hash is SM3(prev_hash || canonical JSON of its fields).  Appending locks the single
 ``AuditHead`` row so events are chained in commit order; the head keeps the last hash, so deleting
 the newest rows is detected as well as altering or deleting any earlier one.
+
+Inside a transaction the event is appended when that transaction commits, in a short transaction
+of its own (``AUDIT_DEFER_TO_COMMIT``): the global head lock is then never held together with a
+business row lock, so audited transactions cannot deadlock on it, and an action that rolls back
+leaves no event.  Unit tests (which run inside one transaction that never commits) append at once.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -64,33 +70,30 @@ def audit_record(
     ip: str | None = None,
     outcome: str = "success",
     actor_name: str = "",
-) -> AuditEvent:
-    """Append one event in the caller's transaction (or its own)."""
+) -> AuditEvent | None:
+    """Record one event: at once outside a transaction, at its commit inside one (see above)."""
     user, username, org_id, org_name, role = _describe_actor(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)[:300]
+    fields = {
+        "at": timezone.now(), "actor_id": getattr(user, "pk", None), "actor_name": username or actor_name,
+        "organization_id_ref": org_id, "organization_name": org_name, "role": role, "action": action,
+        "object_type": object_type, "object_id": str(object_id), "object_repr": object_repr[:300],
+        "before": _jsonable(before), "after": _jsonable(after), "ip": ip if ip is not None else current_ip(),
+        "outcome": outcome,
+    }  # fmt: skip
+    if getattr(settings, "AUDIT_DEFER_TO_COMMIT", False) and transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _append(fields))
+        return None
+    return _append(fields)
+
+
+def _append(fields: dict) -> AuditEvent:
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor=user,
-            actor_name=username or actor_name,
-            organization_id_ref=org_id,
-            organization_name=org_name,
-            role=role,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:300],
-            before=_jsonable(before),
-            after=_jsonable(after),
-            ip=ip if ip is not None else current_ip(),
-            outcome=outcome,
-            prev_hash=head.hash,
-        )
+        event = AuditEvent(seq=head.seq + 1, prev_hash=head.hash, **fields)
         event.hash = event_hash(event)
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
