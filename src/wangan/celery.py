@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangan.settings")
 app = Celery("wangan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["wangan.core", "wangan.accounts", "wangan.filings", "wangan.vouchers", "wangan.cryptosvc",
-                        "wangan.logs"])
+                        "wangan.logs", "wangan.contracts", "wangan.incidents"])
 
 
 def _seconds(name: str, default: float) -> float:

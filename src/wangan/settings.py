@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "wangan.vouchers",
     "wangan.cryptosvc",
     "wangan.logs",
+    "wangan.contracts",
+    "wangan.incidents",
 ]
 
 MIDDLEWARE = [

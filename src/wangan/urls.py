@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("wangan.vouchers.api.urls")),
     path("", include("wangan.cryptosvc.api.urls")),
     path("", include("wangan.logs.api.urls")),
+    path("", include("wangan.contracts.api.urls")),
+    path("", include("wangan.incidents.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +25,8 @@ urlpatterns = [
     path("vouchers/", include("wangan.vouchers.web.urls")),
     path("crypto/", include("wangan.cryptosvc.web.urls")),
     path("logs/", include("wangan.logs.web.urls")),
+    path("contracts/", include("wangan.contracts.web.urls")),
+    path("incidents/", include("wangan.incidents.web.urls")),
     path("", include("wangan.core.web.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

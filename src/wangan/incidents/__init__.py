@@ -1,0 +1,1 @@
+"""Security incidents, A/B classification, emergency response clocks, special periods and duty rosters."""
