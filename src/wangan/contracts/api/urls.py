@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wangan.contracts.api import views
+
+urlpatterns = [
+    path("contracts/", views.ContractListCreateApi.as_view(), name="contract-list"),
+    path("contracts/<int:pk>/", views.ContractDetailApi.as_view(), name="contract-detail"),
+    path("contracts/<int:pk>/schedule/", views.ScheduleApi.as_view(), name="contract-schedule"),
+    path("contracts/<int:pk>/year-score/", views.YearScoreApi.as_view(), name="contract-year-score"),
+    path("contracts/<int:pk>/months/<int:year>/<int:month>/", views.MonthApi.as_view(), name="contract-month"),
+    path("contracts/<int:pk>/penalties/", views.PenaltyListApi.as_view(), name="contract-penalties"),
+    path("contracts/months/<int:pk>/close/", views.MonthCloseApi.as_view(), name="contract-month-close"),
+    path("contracts/months/<int:pk>/reopen/", views.MonthReopenApi.as_view(), name="contract-month-reopen"),
+    path("contracts/months/<int:pk>/export.<str:fmt>", views.MonthExportApi.as_view(), name="contract-month-export"),
+    path("contracts/tasks/<int:pk>/submit/", views.TaskSubmitApi.as_view(), name="contract-task-submit"),
+    path("contracts/penalties/<int:pk>/decide/", views.PenaltyDecideApi.as_view(), name="contract-penalty-decide"),
+]

@@ -1,0 +1,52 @@
+"""Choice lists of the contracts app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractStatus(models.TextChoices):
+    ACTIVE = "active", _("In service")
+    CONTINUING = "continuing", _("Continuing after expiry")  # seed 004 第三条(二)
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    TWICE = "twice", _("Twice a year")
+    CONTINUOUS = "continuous", _("Continuous (7×24)")
+    SPECIAL_PERIODS = "special_periods", _("Special periods")
+    ON_DEMAND = "on_demand", _("On demand")
+
+
+class TaskKind(models.TextChoices):
+    SERVICE = "service", _("Service item")
+    PROGRESS_REPORT = "progress_report", _("Monthly progress report")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class MonthStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+class Severity(models.TextChoices):
+    MAJOR = "major", _("Major violation")
+    GENERAL = "general", _("General violation")
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
