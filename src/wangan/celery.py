@@ -31,6 +31,7 @@ app.conf.beat_schedule = {
     # hourly is enough for a 23:59:59 expiry on 31 December; the job is idempotent
     "vouchers-expire": {"task": "vouchers.expire", "schedule": 3600.0, "options": {"expires": 3000}},
     "crypto-nonce-purge": {"task": "cryptosvc.nonce_purge", "schedule": 600.0, "options": {"expires": 550}},
+    "logs-events-purge": {"task": "logs.events_purge", "schedule": 86400.0, "options": {"expires": 3600}},
     "crypto-cert-expiry": {"task": "cryptosvc.certificate_expiry_remind", "schedule": 86400.0, "options": {"expires": 3600}},
 }
 app.conf.task_routes = {

@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationStatusEnum": "wangan.accounts.choices.OrgStatus",
         "ApplicationStatusEnum": "wangan.filings.choices.Status",
+        "LogSourceTypeEnum": "wangan.logs.choices.SourceType",
+        "LogLevelEnum": "wangan.logs.choices.Level",
     },
 }
 
