@@ -5,6 +5,7 @@ Documentation address ranges (RFC 5737 / 3849) and fictitious names only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 
@@ -117,13 +118,10 @@ def generate(n: int, seed: int = 7):
 
 def write(path: str, n: int, seed: int = 7, sshd_path: str | None = None) -> dict:
     counts: dict[str, int] = {}
-    sf = open(sshd_path, "w") if sshd_path else None
-    with open(path, "w") as fh:
+    with open(path, "w") as fh, (open(sshd_path, "w") if sshd_path else contextlib.nullcontext()) as sf:
         for kind, line in generate(n, seed):
             counts[kind] = counts.get(kind, 0) + 1
             fh.write(line + "\n")
             if sf is not None and kind == "sshd":
                 sf.write(line + "\n")
-    if sf:
-        sf.close()
     return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .event import Event
+from .event import Event, dataclass_factory
 from .timeutil import to_iso
 
 MAX_EVIDENCE = 10
@@ -50,9 +50,13 @@ class Alert:
         return d
 
 
+_new_rule_alert = dataclass_factory(Alert, "kind", "rule_id", "title", "level", "author", "tags", "tactics", "techniques",
+                                    "timestamp", "first_ts", "host", "src_ip", "user", "event", "evidence", "rule_name",
+                                    "description")
+
+
 def alert_from_rule(rule: Any, ev: Event, kind: str = "sigma") -> Alert:
-    return Alert(kind=kind, rule_id=rule.id, title=rule.title, level=rule.level, author=rule.author,
-                 tags=rule.tags, tactics=rule.tactics, techniques=rule.techniques, timestamp=ev.timestamp,
-                 first_ts=ev.timestamp, host=ev.host, src_ip=ev.src_ip, user=ev.user, event=ev,
-                 evidence=[ev.raw[:2000]], rule_name=getattr(rule, "name", None),
-                 description=getattr(rule, "description", ""))
+    ts = ev.timestamp
+    return _new_rule_alert(kind, rule.id, rule.title, rule.level, rule.author, rule.tags, rule.tactics,
+                           rule.techniques, ts, ts, ev.host, ev.src_ip, ev.user, ev, [ev.raw[:2000]],
+                           getattr(rule, "name", None), getattr(rule, "description", ""))

@@ -87,8 +87,10 @@ class _UF:
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.p[max(ra, rb)] = min(ra, rb)
+        if ra < rb:
+            self.p[rb] = ra
+        elif rb < ra:
+            self.p[ra] = rb
 
 
 def _primary_tactic(a: Alert) -> str | None:
@@ -116,20 +118,23 @@ def build_chains(alerts: list[Alert], window: float = 86400.0, min_steps: int = 
     uf = _UF(len(al))
     last: dict[str, tuple[int, float]] = {}
     host_last: dict[str, tuple[int, float]] = {}
+    union = uf.union
     for i, a in enumerate(al):
         ts = a.timestamp or 0.0
         keys = _entities(a)
+        cur = (i, ts)
         for k in keys:
             prev = last.get(k)
             if prev is not None and ts - prev[1] <= window:
-                uf.union(prev[0], i)
-            last[k] = (i, ts)
-        if not keys and a.host:
-            prev = host_last.get(a.host)
-            if prev is not None and ts - prev[1] <= window:
-                uf.union(prev[0], i)
-        if a.host:
-            host_last[a.host] = (i, ts)
+                union(prev[0], i)
+            last[k] = cur
+        host = a.host
+        if host:
+            if not keys:
+                prev = host_last.get(host)
+                if prev is not None and ts - prev[1] <= window:
+                    union(prev[0], i)
+            host_last[host] = cur
     groups: dict[int, list[Alert]] = {}
     for i, a in enumerate(al):
         groups.setdefault(uf.find(i), []).append(a)

@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from .alerts import MAX_EVIDENCE, Alert
-from .event import Event
+from .event import Event, dataclass_factory
 from .sigma import CorrelationRule, SigmaRule, field_getter, split_tags
 from .timeutil import CST
 
@@ -50,6 +50,50 @@ class _Group:
         self.evidence: deque = deque(maxlen=MAX_EVIDENCE)
 
 
+_new_corr_alert = dataclass_factory(Alert, "kind", "rule_id", "rule_name", "title", "level", "author", "tags", "tactics",
+                                    "techniques", "timestamp", "first_ts", "host", "src_ip", "user", "event", "count",
+                                    "evidence", "group", "description")
+
+
+def _compile_cond(cond: dict[str, Any]) -> Callable[[int], bool]:
+    """``_cond_ok(cond, n)`` as one closure (known operators only; none -> never)."""
+    checks = [(_OPS[k], float(v)) for k, v in cond.items() if k in _OPS]
+    if not checks:
+        return lambda n: False
+    if len(checks) == 1:
+        op, v = checks[0]
+        if op is _OPS["gte"]:
+            return lambda n: n >= v
+        return lambda n: op(n, v)
+    return lambda n: all(op(n, v) for op, v in checks)
+
+
+def _compile_key(getters: list[Callable[[Event], Any]]) -> Callable[[Event], tuple | None]:
+    """Group key of an event, or None when a group-by field is missing / empty."""
+    if len(getters) == 1:
+        g0 = getters[0]
+
+        def key1(ev):
+            k = g0(ev)
+            return None if k is None or k == "" else (k,)
+        return key1
+    if len(getters) == 2:
+        g0, g1 = getters
+
+        def key2(ev):
+            a = g0(ev)
+            if a is None or a == "":
+                return None
+            b = g1(ev)
+            return None if b is None or b == "" else (a, b)
+        return key2
+
+    def keyn(ev):
+        key = tuple(g(ev) for g in getters)
+        return None if any(k is None or k == "" for k in key) else key
+    return keyn
+
+
 class Correlator:
     def __init__(self, correlations: Iterable[CorrelationRule], max_groups: int = 50000, sweep_every: int = 5000):
         self.rules = list(correlations)
@@ -62,6 +106,11 @@ class Correlator:
         self._getters = {c.id: [field_getter(g)[0] for g in c.group_by] for c in self.rules}
         self._vgetter = {c.id: field_getter(str(c.condition["field"]))[0] for c in self.rules if c.type == "value_count"}
         self._state: dict[str, OrderedDict] = {c.id: OrderedDict() for c in self.rules}
+        # per correlation: (key function, condition check, state); per feeding rule: its consumers
+        self._plan = {c.id: (_compile_key(self._getters[c.id]), _compile_cond(c.condition), self._state[c.id])
+                      for c in self.rules}
+        self._by_rule: dict[Any, list[tuple[CorrelationRule, Callable]]] = {}
+        self._feeders = {c.id: self._make_feeder(c) for c in self.rules}
         self._n = 0
         self.fired = 0
         self.evicted = 0
@@ -72,31 +121,140 @@ class Correlator:
     def group_count(self) -> int:
         return sum(len(s) for s in self._state.values())
 
-    def feed(self, rule: SigmaRule | CorrelationRule, ev: Event) -> list[Alert]:
+    def _consumers_of(self, rule: SigmaRule | CorrelationRule) -> list[tuple[CorrelationRule, Callable]]:
         consumers = self._consumers.get(rule.id)
         if rule.name is not None and str(rule.name) != rule.id:
             by_name = self._consumers.get(str(rule.name))
             if by_name:
                 consumers = (consumers or []) + [c for c in by_name if c not in (consumers or ())]
+        pairs = [(c, self._feeders[c.id]) for c in consumers or ()]
+        if len(self._by_rule) > 10000:
+            self._by_rule.clear()
+        self._by_rule[rule] = pairs
+        return pairs
+
+    def feed(self, rule: SigmaRule | CorrelationRule, ev: Event) -> list[Alert]:
+        consumers = self._by_rule.get(rule)
+        if consumers is None:
+            consumers = self._consumers_of(rule)
         if not consumers:
             return []
         self._n += 1
         if self._n % self.sweep_every == 0 and ev.timestamp is not None:
             self.sweep(ev.timestamp)
         out: list[Alert] = []
-        for c in consumers:
-            a = self._feed_one(c, rule, ev)
+        for c, feed_one in consumers:
+            a = feed_one(rule, ev)
             if a is not None:
                 out.append(a)
                 out.extend(self.feed(c, ev))  # correlations of correlations
         return out
 
+    def _make_feeder(self, c: CorrelationRule) -> Callable[[Any, Event], Alert | None]:
+        """``lambda rule, ev: self._feed_one(c, rule, ev)``, specialised (same state, same
+        results) for the two counting types with everything bound as closure variables."""
+        if c.type not in ("event_count", "value_count"):
+            return lambda rule, ev: self._feed_one(c, rule, ev)
+        keyf, cond, states = self._plan[c.id]
+        getters = self._getters[c.id]
+        g0 = getters[0] if len(getters) == 1 else None
+        span = c.timespan
+        get, move_to_end, popitem = states.get, states.move_to_end, states.popitem
+        fire = self._fire
+        now = time.time
+        new_group = _Group
+
+        if c.type == "event_count":
+            def feed_event_count(rule, ev):
+                if g0 is not None:
+                    k = g0(ev)
+                    if k is None or k == "":
+                        return None
+                    key = (k,)
+                else:
+                    key = keyf(ev)
+                    if key is None:
+                        return None
+                ts = ev.timestamp
+                if ts is None:
+                    ts = now()
+                st = get(key)
+                if st is None:
+                    st = states[key] = new_group()
+                    if len(states) > self.max_groups:
+                        popitem(last=False)
+                        self.evicted += 1
+                else:
+                    move_to_end(key)
+                st.last = ts
+                items = st.items
+                items.append(ts)
+                horizon = ts - span
+                while items[0] < horizon:
+                    items.popleft()
+                count = len(items)
+                st.evidence.append(ev.raw[:2000])
+                if not cond(count):
+                    return None
+                first = items[0]
+                items.clear()
+                return fire(c, st, key, ts, first, count, ev)
+            return feed_event_count
+
+        vget = self._vgetter[c.id]
+
+        def feed_value_count(rule, ev):
+            if g0 is not None:
+                k = g0(ev)
+                if k is None or k == "":
+                    return None
+                key = (k,)
+            else:
+                key = keyf(ev)
+                if key is None:
+                    return None
+            ts = ev.timestamp
+            if ts is None:
+                ts = now()
+            st = get(key)
+            if st is None:
+                st = states[key] = new_group()
+                if len(states) > self.max_groups:
+                    popitem(last=False)
+                    self.evicted += 1
+            else:
+                move_to_end(key)
+            st.last = ts
+            v = vget(ev)
+            if v is None:
+                return None
+            vals = st.values
+            vals[v] = ts
+            first = st.first
+            if len(vals) > 4096 or (first is not None and first < ts - span):
+                for k in [k for k, t in vals.items() if t < ts - span]:
+                    del vals[k]
+                st.first = min(vals.values()) if vals else None
+            elif first is None:
+                st.first = ts
+            count = len(vals)
+            st.evidence.append(ev.raw[:2000])
+            if not cond(count):
+                return None
+            first = min(vals.values())
+            vals.clear()
+            st.first = None
+            return fire(c, st, key, ts, first, count, ev)
+        return feed_value_count
+
     def _feed_one(self, c: CorrelationRule, rule: Any, ev: Event) -> Alert | None:
-        key = tuple(g(ev) for g in self._getters[c.id])
-        if any(k is None or k == "" for k in key):
+        keyf, cond, states = self._plan[c.id]
+        key = keyf(ev)
+        if key is None:
             return None
-        ts = ev.timestamp if ev.timestamp is not None else time.time()
-        states = self._state[c.id]
+        ts = ev.timestamp
+        if ts is None:
+            ts = time.time()
         st = states.get(key)
         if st is None:
             st = states[key] = _Group()
@@ -107,20 +265,20 @@ class Correlator:
             states.move_to_end(key)
         st.last = ts
         span = c.timespan
-        fired = False
-        count = 0
-        if c.type == "event_count":
+        typ = c.type
+        if typ == "event_count":
             items = st.items
             items.append(ts)
-            while items and items[0] < ts - span:
+            horizon = ts - span
+            while items[0] < horizon:
                 items.popleft()
             count = len(items)
             st.evidence.append(ev.raw[:2000])
-            if _cond_ok(c.condition, count):
-                fired = True
-                first = items[0]
-                items.clear()
-        elif c.type == "value_count":
+            if not cond(count):
+                return None
+            first = items[0]
+            items.clear()
+        elif typ == "value_count":
             v = self._vgetter[c.id](ev)
             if v is None:
                 return None
@@ -134,11 +292,11 @@ class Correlator:
                 st.first = ts
             count = len(vals)
             st.evidence.append(ev.raw[:2000])
-            if _cond_ok(c.condition, count):
-                fired = True
-                first = min(vals.values())
-                vals.clear()
-                st.first = None
+            if not cond(count):
+                return None
+            first = min(vals.values())
+            vals.clear()
+            st.first = None
         else:  # temporal / temporal_ordered
             idx = None
             for i, ref in enumerate(c.rules):
@@ -147,17 +305,17 @@ class Correlator:
                     break
             if idx is None:
                 return None
-            if c.type == "temporal":
+            if typ == "temporal":
                 vals = st.values
                 vals[idx] = ts
                 for k in [k for k, t in vals.items() if t < ts - span]:
                     del vals[k]
                 st.evidence.append(ev.raw[:2000])
                 count = len(vals)
-                if count == len(c.rules):
-                    fired = True
-                    first = min(vals.values())
-                    vals.clear()
+                if count != len(c.rules):
+                    return None
+                first = min(vals.values())
+                vals.clear()
             else:
                 stages = st.stages
                 if stages and ts - stages[0] > span:
@@ -173,24 +331,24 @@ class Correlator:
                     stages.append(ts)
                     st.evidence.append(ev.raw[:2000])
                 count = len(stages)
-                if count == len(c.rules):
-                    fired = True
-                    first = stages[0]
-                    stages.clear()
-        if not fired:
-            return None
+                if count != len(c.rules):
+                    return None
+                first = stages[0]
+                stages.clear()
+        return self._fire(c, st, key, ts, first, count, ev)
+
+    def _fire(self, c: CorrelationRule, st: _Group, key: tuple, ts: float, first: float, count: int,
+              ev: Event) -> Alert:
         self.fired += 1
         evidence = list(st.evidence)
         st.evidence.clear()
         group = dict(zip(c.group_by, key, strict=True))
         temporal = c.type.startswith("temporal")
-        a = Alert(kind="correlation", rule_id=c.id, rule_name=c.name, title=c.title, level=c.level, author=c.author,
-                  tags=c.tags, tactics=c.tactics, techniques=c.techniques, timestamp=ts, first_ts=first,
-                  host=ev.host if (temporal or "host.name" in c.group_by or "host" in c.group_by) else _pick(group, "host"),
-                  src_ip=ev.src_ip if temporal else _pick(group, "ip"),
-                  user=ev.user if temporal else _pick(group, "user"),
-                  event=ev, count=count, evidence=evidence, group=group, description=c.description)
-        return a
+        return _new_corr_alert(
+            "correlation", c.id, c.name, c.title, c.level, c.author, c.tags, c.tactics, c.techniques, ts, first,
+            ev.host if (temporal or "host.name" in c.group_by or "host" in c.group_by) else _pick(group, "host"),
+            ev.src_ip if temporal else _pick(group, "ip"), ev.user if temporal else _pick(group, "user"),
+            ev, count, evidence, group, c.description)
 
     def sweep(self, now: float) -> None:
         for c in self.rules:

@@ -8,8 +8,10 @@ Elastic Common Schema where a natural equivalent exists (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 # event.category values used by the engine (ECS-like, plus a few of our own)
@@ -99,7 +101,60 @@ class Event:
         return d
 
 
-_ATTRS = frozenset(Event.__dataclass_fields__)  # type: ignore[attr-defined]
+_FIELDS: tuple[str, ...] = tuple(Event.__dataclass_fields__)  # type: ignore[attr-defined]
+_ATTRS = frozenset(_FIELDS)
+_DEFAULTS = {n: f.default for n, f in Event.__dataclass_fields__.items()}  # type: ignore[attr-defined]
+_astuple = attrgetter(*_FIELDS)
+
+
+def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
+    """A constructor of dataclass ``cls`` taking exactly ``names`` (in that order)
+    as positional arguments, every other field at its default.
+
+    Hot paths build one object per line / per alert; a positional call of the
+    dataclass ``__init__`` costs about a third of a keyword call with a dozen
+    fields (see the engine notes in bench/logscan/README.md).
+    """
+    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    unknown = [n for n in names if n not in fields]
+    if unknown or len(set(names)) != len(names) or getattr(cls, "__post_init__", None) is not None:
+        raise ValueError(f"bad field names {names!r}")
+    ns: dict[str, Any] = {"_cls": cls, "_new": object.__new__}
+    body = ["    o = _new(_cls)"]
+    for n, f in fields.items():
+        if n in names:
+            value = n
+        elif f.default is not MISSING:
+            d = f.default
+            if d is None or d == () or type(d) in (bool, int, float, str):
+                value = repr(d)  # a constant in the generated code
+            else:
+                ns[f"_d_{n}"] = d
+                value = f"_d_{n}"
+        elif f.default_factory is not MISSING:
+            ns[f"_f_{n}"] = f.default_factory
+            value = f"_f_{n}()"
+        else:
+            raise ValueError(f"field {n!r} has no default and must be given")
+        body.append(f"    o.{n} = {value}")
+    # same object as cls(...) would build (plain dataclass __init__: no __post_init__), one frame less
+    src = f"def make({', '.join(names)}):\n" + "\n".join(body) + "\n    return o\n"
+    exec(src, ns)  # noqa: S102 - source built from the dataclass' own field names
+    return ns["make"]
+
+
+def event_factory(*names: str) -> Callable[..., Event]:
+    """Positional :class:`Event` constructor for ``names`` (see :func:`dataclass_factory`)."""
+    return dataclass_factory(Event, *names)
+
+
+def event_to_tuple(ev: Event) -> tuple:
+    """All fields in declaration order (compact transfer between processes)."""
+    return _astuple(ev)
+
+
+def event_from_tuple(t: tuple) -> Event:
+    return Event(*t)
 
 _ECS_NAMES = (
     ("log_type", "event.dataset"),

@@ -37,8 +37,9 @@ from .event import (
     OUTCOME_FAILURE,
     OUTCOME_SUCCESS,
     Event,
+    event_factory,
 )
-from .timeutil import MONTHS, Clock, parse_offset
+from .timeutil import BAD_STAMP, MISSING, MONTHS, Clock
 
 F = OUTCOME_FAILURE
 S = OUTCOME_SUCCESS
@@ -54,12 +55,15 @@ _RFC5424 = re.compile(
     r"<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\"\\]|\"(?:[^\"\\]|\\.)*\"|\\.)*\])+) ?(.*)", re.S
 )
 _Q = r'"([^"\\]*(?:\\.[^"\\]*)*)"'  # quoted string, unrolled loop (no backtracking blow-up)
-_ACCESS_BODY = (
-    r"(\S+) (\S+) (\S+) \[(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?\] "
-    + _Q + r" (\d{3}|-) (\d+|-)(?: " + _Q + " " + _Q + r")?(.*)"
+# combined / common, optionally with "%v" (vhost) first; the timestamp is one group (parsed once per
+# distinct value by Clock.access_stamp); the request line's tail is not needed
+_ACCESS_HEAD = (
+    r"(\S+) \S+ (\S+) \[(\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?)\] "
+    + _Q + r" (\d{3}|-) (\d+|-)"
 )
-_ACCESS = re.compile(_ACCESS_BODY, re.S)
-_ACCESS_VHOST = re.compile(r"(\S+) " + _ACCESS_BODY, re.S)  # "%v %h %l %u ..." (vhost first)
+_ACCESS_FAST = re.compile(_ACCESS_HEAD, re.S)
+_ACCESS_FAST_VHOST = re.compile(r"(\S+) " + _ACCESS_HEAD, re.S)
+_REF_UA = re.compile(r" " + _Q + " " + _Q)  # optional ' "referer" "user agent"' after the head
 _NGINX_ERR = re.compile(
     r"(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d+)[#:](\d+):? ?(?:\*\d+ )?(.*)", re.S
 )
@@ -67,6 +71,11 @@ _APACHE_ERR = re.compile(
     r"(?:\[(\w{3}) (\w{3}) (\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (\d{4})\] )?\[(?:([\w-]*):)?(\w+)\]"
     r"(?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)",
     re.S,
+)
+# fast path for the common "Mmm dd hh:mm:ss host prog[pid]: msg" layout; every line it matches is
+# parsed exactly like _RFC3164 + _syslog_body would (no year, no fraction, plain host and tag)
+_FAST3164 = re.compile(
+    r"([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (?!\d{4} )([^ :\[]+) ([^ :\[]+)(?:\[(\d+)\])?: (.*)", re.S
 )
 _AUDIT = re.compile(r"(?:node=(\S+) )?type=(\S+) msg=audit\((\d+)(?:\.(\d+))?:(\d+)\): ?(.*)", re.S)
 _KV = re.compile(r"([\w-]+)=(\"[^\"]*\"|'[^']*'|\S*)")
@@ -80,7 +89,7 @@ def _addr(a: str | None) -> str | None:
         return None
     if a.startswith(_IPV4_MAPPED):
         a = a[7:]
-    if a[0] == "[" and a[-1] == "]":
+    if a[:1] == "[" and a[-1] == "]":
         a = a[1:-1]
     return a
 
@@ -128,6 +137,18 @@ _R_PAM_SVC = re.compile(r"pam_unix\(([\w.-]+?)(?::\w+)?\)")
 _R_FROM_PORT = re.compile(r" from (\S+?) port (\d+)")
 _R_INPUT_USERAUTH = re.compile(r"input_userauth_request: (?:invalid|illegal) user (.*?)(?: \[preauth\])?$")
 
+# Fast paths for the usual shapes of the three most frequent sshd messages: no lazy
+# quantifiers, so about a third of the cost.  Whenever one matches, the general regex
+# above would match with the same groups (user without whitespace -> the first " from "
+# is the one the lazy user group stops at; host without whitespace and not ending in
+# ':' -> the lazy host group cannot stop earlier; fixed endings).  Otherwise the
+# general regex is used.
+_R_FAILED_FAST = re.compile(
+    r"Failed (\S+) for (invalid user |illegal user )?(\S*) from (\S*[^\s:]) port (\d+)(?: ssh2)?(?: \[preauth\])?$"
+)
+_R_ACCEPTED_FAST = re.compile(r"Accepted (\S+) for (\S*) from (\S*[^\s:]) port (\d+)(?: ssh2)?(?:: |$)")
+_R_INVALID_FAST = re.compile(r"(?:Invalid|Illegal) user (\S*) from (\S*[^\s:]) port (\d+)(?: \[preauth\])?$")
+
 _SSHD_PID_FAIL = (
     "Disconnecting: Too many authentication failures",
     "fatal: Read from socket failed: Connection reset by peer",
@@ -168,6 +189,19 @@ def _pam_kv(kv: str, ev: Event) -> None:
         ev.extra = {"ruser": ruser}
 
 
+# --------------------------------------------------------------------------- event constructors
+# positional constructors (a keyword call of the 27-field dataclass costs 3x as much)
+_new_unknown = event_factory("raw", "log_type", "message", "source", "lineno")
+_new_syslog = event_factory("raw", "log_type", "timestamp", "host", "program", "service", "product", "pid",
+                            "message", "source", "lineno")
+_new_json = event_factory("raw", "log_type", "timestamp", "host", "program", "user", "src_ip", "action", "outcome",
+                          "message", "url", "http_method", "http_status", "user_agent", "referer", "extra", "source",
+                          "lineno")
+_new_audit = event_factory("raw", "log_type", "timestamp", "host", "service", "product", "source", "lineno")
+_new_access = event_factory("raw", "log_type", "timestamp", "host", "service", "user", "src_ip", "action",
+                            "outcome", "category", "message", "url", "http_method", "http_status", "http_bytes",
+                            "user_agent", "referer", "source", "lineno")
+
 # --------------------------------------------------------------------------- parser
 _SERVICE_ALIASES = {
     "sshd-session": "sshd", "sshd-auth": "sshd", "ssh": "sshd", "sshd(pam_unix)": "sshd",
@@ -197,44 +231,128 @@ class LineParser:
             "cron": self._cron, "systemd-logind": self._logind, "auditd": self._audit_in_syslog,
             "kernel": self._kernel, "login": self._login,
         }
+        self._svc_cache: dict[str, tuple[str, Callable[[Event, str], None] | None, str]] = {}
+        self._hosts: dict[str, str] = {}
+        # candidate parsers by first character (bound once: ``fn is last`` must hold)
+        self._c_pri = (self._p_5424, self._p_3164, self._p_iso_syslog)
+        self._c_json = (self._p_json,)
+        self._c_bracket = (self._p_apache_err, self._p_access)
+        self._c_audit = (self._p_audit,)
+        self._c_digit = (self._p_access, self._p_nginx_err, self._p_iso_syslog)
+        self._c_upper = (self._p_3164, self._p_access)
+        self._c_other = (self._p_access,)
+        self._by_char: dict[str, dict] = {}  # first character -> {previous format: parsers to try}
 
     # ------------------------------------------------------------------ public
     def parse(self, line: str, lineno: int = 0) -> Event:
-        ev = None
-        last = self._last
-        if last is not None:
-            ev = last(line, lineno)
-        if ev is None:
-            for fn in self._candidates(line):
-                if fn is last:
-                    continue
-                ev = fn(line, lineno)
-                if ev is not None:
-                    self._last = fn
-                    break
-        if ev is None:
-            ev = Event(raw=line, log_type="unknown", message=line, source=self.source, lineno=lineno)
+        ev = self._parse(line, lineno)
         self.counts[ev.log_type] += 1
         return ev
+
+    def parse_block(self, lines: list[str], lineno: int = 1) -> list[Event]:
+        """``[parse(line, n) for n, line in enumerate(lines, lineno)]`` except that
+        :attr:`counts` is left to the caller (the pipeline counts a block at once)."""
+        parse = self._parse
+        return [parse(line, n) for n, line in enumerate(lines, lineno)]
+
+    def _parse(self, line: str, lineno: int) -> Event:
+        # Order: the previous line's format first, then the candidates for the first
+        # character.  The previous format is left out when its regex cannot match a line
+        # starting with this character (it would reject the line at once anyway).
+        c = line[:1]
+        if c == "t" or c == "n":
+            c += "A" if "msg=audit(" in line[:120] else "-"
+        orders = self._by_char.get(c)
+        if orders is None:
+            if len(self._by_char) > 4096:  # arbitrary first characters (binary junk): stay bounded
+                self._by_char.clear()
+            orders = self._by_char[c] = {}
+        last = self._last
+        order = orders.get(last)
+        if order is None:
+            order = orders[last] = self._order(line, last)
+        for fn in order:
+            ev = fn(line, lineno)
+            if ev is not None:
+                self._last = fn
+                return ev
+        return _new_unknown(line, "unknown", line, self.source, lineno)
+
+    def _order(self, line: str, last) -> tuple:
+        cands = self._candidates(line)
+        c = line[:1]
+        first = () if last is None or not self._may_start(last, c) else (last,)
+        return first + tuple(fn for fn in cands if fn is not last)
+
+    def _may_start(self, fn, c: str) -> bool:
+        """False only when ``fn``'s first test rejects every line starting with ``c``."""
+        if fn == self._p_3164:
+            return c == "<" or "A" <= c <= "Z"
+        if fn == self._p_5424:
+            return c == "<"
+        if fn == self._p_iso_syslog:
+            return c == "<" or c.isdigit()
+        if fn == self._p_nginx_err:
+            return c.isdigit()
+        if fn == self._p_json:
+            return c == "{" or c in (" ", "\t", "\n", "\r")
+        if fn == self._p_audit:
+            return c in ("t", "n")
+        if fn == self._p_apache_err:
+            return c == "["
+        return True
 
     def _candidates(self, line: str):
         c = line[:1]
         if c == "<":
-            return (self._p_5424, self._p_3164, self._p_iso_syslog)
+            return self._c_pri
         if c == "{":
-            return (self._p_json,)
+            return self._c_json
         if c == "[":
-            return (self._p_apache_err, self._p_access)
+            return self._c_bracket
         if c in ("t", "n") and ("msg=audit(" in line[:120]):
-            return (self._p_audit,)
+            return self._c_audit
         if c.isdigit():
-            return (self._p_access, self._p_nginx_err, self._p_iso_syslog)
+            return self._c_digit
         if c.isupper():
-            return (self._p_3164, self._p_access)
-        return (self._p_access,)
+            return self._c_upper
+        return self._c_other
+
+    # Every parser starts with a cheap test that only rejects lines its regex
+    # cannot match, so trying the previous line's format first stays cheap.
 
     # ------------------------------------------------------------------ syslog
     def _p_3164(self, line: str, lineno: int) -> Event | None:
+        m = _FAST3164.match(line)
+        if m is not None:
+            stamp, host, prog, pid, msg = m.groups()
+            clock = self.clock
+            ts = clock.stamps.get(stamp, MISSING)
+            if ts is MISSING:
+                ts = clock.syslog_stamp(stamp)
+            if ts is BAD_STAMP:
+                return None
+            if msg[:4] == "[ID " and "] " in msg[:40]:  # Solaris "[ID 800047 auth.info] "
+                msg = msg[msg.index("] ") + 2:]
+            ent = self._svc_cache.get(prog)
+            if ent is None:
+                ent = self._service_of(prog)
+            h = self._hosts.get(host)  # one shared string per host name (memory, hashing, transfer)
+            if h is None:
+                h = self._intern_host(host)
+            ev = _new_syslog(line, "syslog", ts, h, ent[2], ent[0], "linux", None if pid is None else int(pid),
+                             msg, self.source, lineno)
+            fn = ent[1]
+            if fn is not None:
+                fn(ev, msg)
+            elif "authentication failure" in msg:
+                self._pam_generic(ev, msg)
+            elif "session opened for user" in msg or "session closed for user" in msg:
+                self._session(ev, msg)
+            return ev
+        c = line[:1]
+        if c != "<" and not ("A" <= c <= "Z"):
+            return None
         m = _RFC3164.match(line)
         if m is None:
             return None
@@ -245,6 +363,9 @@ class LineParser:
         return self._syslog_body(line, lineno, ts, pri, rest)
 
     def _p_iso_syslog(self, line: str, lineno: int) -> Event | None:
+        c = line[:1]
+        if c != "<" and not c.isdigit():
+            return None
         m = _ISO_SYSLOG.match(line)
         if m is None:
             return None
@@ -252,6 +373,8 @@ class LineParser:
         return self._syslog_body(line, lineno, self.clock.iso(stamp), pri, rest)
 
     def _p_5424(self, line: str, lineno: int) -> Event | None:
+        if line[:1] != "<":
+            return None
         m = _RFC5424.match(line)
         if m is None:
             return None
@@ -311,13 +434,12 @@ class LineParser:
             k = prog.rfind("[")
             if k > 0:
                 p = prog[k + 1:-1]
-                if p.isdigit():
+                if p.isdecimal():
                     pid = int(p)
                 prog = prog[:k]
         if msg[:4] == "[ID " and "] " in msg[:40]:  # Solaris "[ID 800047 auth.info] "
             msg = msg[msg.index("] ") + 2:]
-        ev = Event(raw=line, log_type="syslog", timestamp=ts, host=host, program=prog, product="linux",
-                   pid=pid, message=msg, source=self.source, lineno=lineno)
+        ev = _new_syslog(line, "syslog", ts, host, prog, None, "linux", pid, msg, self.source, lineno)
         if pri is not None:
             ev.severity = _LEVELS[int(pri) & 7]
         self._dispatch(ev, prog, msg)
@@ -329,6 +451,25 @@ class LineParser:
             if "authentication failure" in msg:
                 self._pam_generic(ev, msg)
             return
+        ent = self._svc_cache.get(prog)
+        if ent is None:
+            ent = self._service_of(prog)
+        ev.service = ent[0]
+        fn = ent[1]
+        if fn is not None:
+            fn(ev, msg)
+        elif "authentication failure" in msg:
+            self._pam_generic(ev, msg)
+        elif "session opened for user" in msg or "session closed for user" in msg:
+            self._session(ev, msg)
+
+    def _intern_host(self, host: str) -> str:
+        if len(self._hosts) > 4096:
+            self._hosts.clear()
+        self._hosts[host] = host
+        return host
+
+    def _service_of(self, prog: str) -> tuple[str, Callable[[Event, str], None] | None, str]:
         svc = _SERVICE_ALIASES.get(prog)
         if svc is None:
             if prog.startswith("sshd"):
@@ -337,14 +478,12 @@ class LineParser:
                 svc = prog.split("(", 1)[0]
             else:
                 svc = prog.lower() if not prog.islower() else prog
-        ev.service = svc
-        fn = self._sub.get(svc)
-        if fn is not None:
-            fn(ev, msg)
-        elif "authentication failure" in msg:
-            self._pam_generic(ev, msg)
-        elif "session opened for user" in msg or "session closed for user" in msg:
-            self._session(ev, msg)
+        ent = (svc, self._sub.get(svc), prog)
+        cache = self._svc_cache
+        if len(cache) > 4096:
+            cache.clear()
+        cache[prog] = ent
+        return ent
 
     # ------------------------------------------------------------------ auth sub-parsers
     def _pam_generic(self, ev: Event, msg: str) -> None:
@@ -406,28 +545,32 @@ class LineParser:
         c = msg[:1]
         m = None
         if c == "F" and msg.startswith("Failed "):
-            m = _R_FAILED.match(msg)
-            if m:
+            m = _R_FAILED_FAST.match(msg) or _R_FAILED.match(msg)
+            if m is not None:
                 method, inv, user, host, port = m.groups()
-                ev.user, ev.src_ip = user, _addr(host)
+                ev.user, ev.src_ip = user, (_addr(host) if host[:1] in ("[", ":") else host)
                 ev.src_port = int(port) if port else None
                 if method == "publickey" and not inv:
                     # clients offer several keys: a rejected key of a valid user is not an attack signal
                     ev.action = "ssh_key_rejected"
+                    ex = ev.extra
+                    ev.extra = {"auth_method": method} if ex is None else dict(ex, auth_method=method)
                 else:
                     ev.action, ev.outcome = "ssh_login", F
                     if inv:
-                        ev.extra = {"invalid_user": True}
-                ev.extra = dict(ev.extra or {}, auth_method=method)
+                        ev.extra = {"invalid_user": True, "auth_method": method}
+                    else:
+                        ex = ev.extra
+                        ev.extra = {"auth_method": method} if ex is None else dict(ex, auth_method=method)
         elif c == "A" and msg.startswith("Accepted "):
-            m = _R_ACCEPTED.match(msg)
-            if m:
+            m = _R_ACCEPTED_FAST.match(msg) or _R_ACCEPTED.match(msg)
+            if m is not None:
                 method, user, host, port = m.groups()
-                ev.user, ev.src_ip = user, _addr(host)
+                ev.user, ev.src_ip = user, (_addr(host) if host[:1] in ("[", ":") else host)
                 ev.src_port = int(port) if port else None
                 ev.action, ev.outcome = "ssh_login", S
                 ev.extra = {"auth_method": method}
-        elif c in "IU" and (m := _R_INVALID.match(msg)):
+        elif c in "IU" and (m := _R_INVALID_FAST.match(msg) or _R_INVALID.match(msg)):
             ev.user, ev.src_ip = m.group(1), _addr(m.group(2))
             ev.src_port = int(m.group(3)) if m.group(3) else None
             ev.action, ev.outcome = "ssh_invalid_user", F
@@ -533,7 +676,11 @@ class LineParser:
                 ev.src_ip = _addr(m.group(1))
                 ev.src_port = int(m.group(2))
         if ev.src_ip is not None:
-            self._remember(ev)
+            if ev.pid is not None and ev.src_ip:  # self._remember(ev), inlined
+                pids = self._pids
+                if len(pids) > 20000:
+                    pids.clear()
+                pids[(ev.host, ev.pid)] = ev.src_ip
         elif ev.outcome is not None or ev.action is not None:
             self._from_pid(ev)
 
@@ -701,13 +848,14 @@ class LineParser:
 
     # ------------------------------------------------------------------ auditd
     def _p_audit(self, line: str, lineno: int) -> Event | None:
+        if not line.startswith(("type=", "node=")):
+            return None
         m = _AUDIT.match(line)
         if m is None:
             return None
-        ev = Event(raw=line, log_type="auditd", product="linux", service="auditd",
-                   source=self.source, lineno=lineno)
-        ev.host = m.group(1)
-        ev.timestamp = int(m.group(3)) + (int(m.group(4)) / 1000 if m.group(4) else 0)
+        frac = m.group(4)
+        ev = _new_audit(line, "auditd", int(m.group(3)) + (int(frac) / 1000 if frac else 0), m.group(1), "auditd",
+                        "linux", self.source, lineno)
         self._audit_fields(ev, m)
         return ev
 
@@ -767,42 +915,56 @@ class LineParser:
 
     # ------------------------------------------------------------------ web
     def _p_access(self, line: str, lineno: int) -> Event | None:
-        m = _ACCESS.match(line)
+        if '] "' not in line:  # both layouts need it
+            return None
+        m = _ACCESS_FAST.match(line)
         if m is not None:
             vhost = None
-            (client, ident, user, dd, mon, yyyy, hh, mi, ss, tz, req, status, size, ref, ua, tail) = m.groups()
+            client, user, stamp, req, status, size = m.groups()
         else:
-            m = _ACCESS_VHOST.match(line)
+            m = _ACCESS_FAST_VHOST.match(line)
             if m is None:
                 return None
-            (vhost, client, ident, user, dd, mon, yyyy, hh, mi, ss, tz, req, status, size, ref, ua, tail) = m.groups()
-        mo = MONTHS.get(mon)
-        if mo is None:
+            vhost, client, user, stamp, req, status, size = m.groups()
+        # ' "referer" "agent"': the quoted-string regex, done with find() when there is no backslash
+        ref = ua = None
+        p = m.end()
+        if line.startswith(' "', p):
+            if line.find("\\", p) < 0:
+                j = line.find('"', p + 2)
+                if j > 0 and line.startswith(' "', j + 1):
+                    k = line.find('"', j + 3)
+                    if k > 0:
+                        ref, ua = line[p + 2:j], line[j + 3:k]
+            else:
+                mq = _REF_UA.match(line, p)
+                if mq is not None:
+                    ref, ua = mq.groups()
+        clock = self.clock
+        ts = clock.web_stamps.get(stamp, MISSING)
+        if ts is MISSING:
+            ts = clock.access_stamp(stamp)
+        if ts is BAD_STAMP:
             return None
-        ts = self.clock.ymd(int(yyyy), mo, int(dd), int(hh), int(mi), int(ss), parse_offset(tz) if tz else None)
-        ev = Event(raw=line, log_type="web_access", timestamp=ts, category=CAT_WEB, source=self.source,
-                   lineno=lineno, src_ip=_addr(client), user=None if user == "-" else user, host=vhost)
         parts = req.split(" ")
         if len(parts) >= 2:
-            ev.http_method = parts[0]
-            ev.url = parts[1]
-        elif req != "-":
-            ev.url = req
+            method, url = parts[0], parts[1]
+        else:
+            method, url = None, (None if req == "-" else req)
         if status != "-":
-            ev.http_status = int(status)
-            ev.outcome = F if ev.http_status >= 400 else S
-        if size != "-":
-            ev.http_bytes = int(size)
-        if ref is not None and ref != "-":
-            ev.referer = ref
-        if ua is not None and ua != "-":
-            ev.user_agent = ua
-        ev.action = "http_request"
-        ev.message = req
-        ev.service = "webserver"
-        return ev
+            st = int(status)
+            outcome = F if st >= 400 else S
+        else:
+            st = outcome = None
+        return _new_access(line, "web_access", ts, vhost, "webserver", None if user == "-" else user,
+                           _addr(client) if client[0] in "[:" else client, "http_request", outcome, CAT_WEB, req,
+                           url, method, st, None if size == "-" else int(size),
+                           None if ua is None or ua == "-" else ua, None if ref is None or ref == "-" else ref,
+                           self.source, lineno)
 
     def _p_nginx_err(self, line: str, lineno: int) -> Event | None:
+        if line[4:5] != "/":
+            return None
         m = _NGINX_ERR.match(line)
         if m is None:
             return None
@@ -836,6 +998,8 @@ class LineParser:
         return ev
 
     def _p_apache_err(self, line: str, lineno: int) -> Event | None:
+        if line[:1] != "[":
+            return None
         m = _APACHE_ERR.match(line)
         if m is None:
             return None
@@ -876,6 +1040,9 @@ class LineParser:
 
     # ------------------------------------------------------------------ JSON
     def _p_json(self, line: str, lineno: int) -> Event | None:
+        c = line[:1]
+        if c != "{" and (c not in " \t\n\r" or line.lstrip(" \t\n\r")[:1] != "{"):
+            return None  # json.loads can only give a dict for "{...}" (after JSON whitespace)
         try:
             obj = json.loads(line)
         except (ValueError, RecursionError):
@@ -884,28 +1051,30 @@ class LineParser:
             return None
         flat: dict[str, Any] = {}
         _flatten(obj, "", flat, 0)
-        ev = Event(raw=line, log_type="json", source=self.source, lineno=lineno, extra=flat)
+        # the first non-empty value per role in key priority order (one pass over the keys)
+        best = [None] * _N_ROLES
+        rank = [_NO_RANK] * _N_ROLES
+        roles = _JSON_ROLES
+        for k, v in flat.items():
+            r = roles.get(k)
+            if r is not None and v is not None and v != "":
+                i, p = r
+                if p < rank[i]:
+                    rank[i] = p
+                    best[i] = v
+        ts_v, host, prog, user, src, message, url, method, st, ua, ref = best
         g = flat.get
-        ts = _first(flat, _JSON_TS)
-        if isinstance(ts, str):
-            ev.timestamp = self.clock.iso(ts)
-        elif isinstance(ts, (int, float)) and not isinstance(ts, bool):
-            ev.timestamp = float(ts) / (1000.0 if ts > 1e11 else 1.0)
-        ev.host = _s(_first(flat, ("host.name", "hostname", "host", "server")))
-        ev.program = _s(_first(flat, ("process.name", "program", "app", "appname", "ident", "syslog_identifier")))
-        ev.user = _s(_first(flat, ("user.name", "user", "username", "remote_user", "usr")))
-        ev.src_ip = _s(_first(flat, ("source.ip", "source.address", "src_ip", "client.ip", "client_ip",
-                                     "remote_addr", "remote_ip", "ip", "clientip", "c-ip")))
-        ev.message = _s(_first(flat, ("message", "msg", "log")))
-        ev.action = _s(g("event.action"))
-        ev.outcome = _s(g("event.outcome"))
-        ev.url = _s(_first(flat, ("url.original", "request_uri", "uri", "url", "path", "cs-uri-query")))
-        ev.http_method = _s(_first(flat, ("http.request.method", "method", "request_method", "cs-method")))
-        st = _first(flat, ("http.response.status_code", "status", "status_code", "sc-status"))
-        if isinstance(st, int) or (isinstance(st, str) and st.isdigit()):
-            ev.http_status = int(st)
-        ev.user_agent = _s(_first(flat, ("user_agent.original", "http_user_agent", "user_agent", "useragent", "cs-user-agent")))
-        ev.referer = _s(_first(flat, ("http.request.referrer", "http_referer", "referer", "referrer")))
+        if isinstance(ts_v, str):
+            ts = self.clock.iso(ts_v)
+        elif isinstance(ts_v, (int, float)) and not isinstance(ts_v, bool):
+            ts = float(ts_v) / (1000.0 if ts_v > 1e11 else 1.0)
+        else:
+            ts = None
+        action, outcome = g("event.action"), g("event.outcome")
+        ev = _new_json(line, "json", ts, _s(host), _s(prog), _s(user), _s(src), _s(action), _s(outcome),
+                       _s(message), _s(url), _s(method),
+                       int(st) if isinstance(st, int) or (isinstance(st, str) and st.isdecimal()) else None,
+                       _s(ua), _s(ref), flat, self.source, lineno)
         if ev.url or ev.http_status is not None:
             ev.category = CAT_WEB
             ev.service = "webserver"
@@ -919,12 +1088,31 @@ class LineParser:
         cat = g("event.category")
         if isinstance(cat, str):
             ev.category = cat
-        vals = [str(v) for v in flat.values() if isinstance(v, str)]
+        vals = [v for v in flat.values() if isinstance(v, str)]
         ev.search_text = line + "\n" + "\n".join(vals)
         return ev
 
 
 _JSON_TS = ("@timestamp", "timestamp", "time", "ts", "datetime", "date", "event.created")
+# field roles of JSON keys, in priority order (the first non-empty key wins)
+_JSON_KEYS = (
+    _JSON_TS,
+    ("host.name", "hostname", "host", "server"),
+    ("process.name", "program", "app", "appname", "ident", "syslog_identifier"),
+    ("user.name", "user", "username", "remote_user", "usr"),
+    ("source.ip", "source.address", "src_ip", "client.ip", "client_ip", "remote_addr", "remote_ip", "ip", "clientip",
+     "c-ip"),
+    ("message", "msg", "log"),
+    ("url.original", "request_uri", "uri", "url", "path", "cs-uri-query"),
+    ("http.request.method", "method", "request_method", "cs-method"),
+    ("http.response.status_code", "status", "status_code", "sc-status"),
+    ("user_agent.original", "http_user_agent", "user_agent", "useragent", "cs-user-agent"),
+    ("http.request.referrer", "http_referer", "referer", "referrer"),
+)
+_JSON_ROLES = {k: (i, p) for i, keys in enumerate(_JSON_KEYS) for p, k in enumerate(keys)}
+assert len(_JSON_ROLES) == sum(map(len, _JSON_KEYS)), "a JSON key has two roles"
+_N_ROLES = len(_JSON_KEYS)
+_NO_RANK = 1 << 30
 
 
 def _first(d: dict, keys: tuple[str, ...]) -> Any:

@@ -22,6 +22,7 @@ DEFAULT_MAX_LINE = 64 * 1024  # bytes kept of one line; the rest is skipped
 DEFAULT_MAX_BYTES = 4 * 1024**3  # uncompressed bytes read from one input
 DEFAULT_MAX_ENTRIES = 1000  # zip entries
 DEFAULT_MAX_RATIO = 200  # uncompressed/compressed ratio above which an archive is a bomb
+BLOCK_SIZE = 1 << 20  # plain files are read and decoded this many bytes at a time
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -174,6 +175,27 @@ def iter_file_lines(
     For plain files ``start``/``end`` select a byte range; a range that does
     not start at 0 begins after the first newline at or after ``start``.
     """
+    for source, block in iter_file_blocks(path, stats, max_line=max_line, max_bytes=max_bytes,
+                                          max_entries=max_entries, start=start, end=end):
+        for line in block:
+            yield source, line
+
+
+def iter_file_blocks(
+    path: str | os.PathLike,
+    stats: ReadStats | None = None,
+    *,
+    max_line: int = DEFAULT_MAX_LINE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+    start: int = 0,
+    end: int | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[tuple[str, list[str]]]:
+    """Like :func:`iter_file_lines` but yields ``(source_name, [line, ...])``
+    blocks (same lines, same statistics); plain files are read and decoded a
+    block at a time, which is several times cheaper per line than ``readline``.
+    """
     stats = stats if stats is not None else ReadStats()
     path = os.fspath(path)
     try:
@@ -187,33 +209,194 @@ def iter_file_lines(
     budget = [max_bytes]
     try:
         if kind == "plain":
-            with open(path, "rb", buffering=1 << 20) as fh:
+            with open(path, "rb", buffering=0) as fh:
                 if start:
                     fh.seek(start - 1)
                     if fh.read(1) != b"\n":
-                        fh.readline()  # partial line belongs to the previous chunk
+                        _skip_partial_line(fh)  # partial line belongs to the previous chunk
                 span = None if end is None else max(0, end - fh.tell())
                 if span == 0 and end is not None:
                     return
-                for b in iter_binary_lines(fh, stats, max_line, budget, end=span):
-                    s = decode_line(b, stats)
-                    if s is not None:
-                        stats.lines += 1
-                        yield path, s
+                for block in _iter_plain_blocks(fh, stats, max_line, budget, span, block_size):
+                    if block:
+                        yield path, block
         elif kind == "gzip":
             # a gzip bomb is bounded by max_bytes and by a ratio to the file size
             budget[0] = min(max_bytes, max(size * DEFAULT_MAX_RATIO, 64 * 1024 * 1024))
             with gzip.open(path, "rb") as gz:
-                for b in iter_binary_lines(gz, stats, max_line, budget):
-                    s = decode_line(b, stats)
-                    if s is not None:
-                        stats.lines += 1
-                        yield path, s
+                yield from _batched(path, _decoded(iter_binary_lines(gz, stats, max_line, budget), stats))
         else:
-            yield from _iter_zip(path, stats, max_line, budget, max_entries, size)
+            yield from _batched_named(_iter_zip(path, stats, max_line, budget, max_entries, size))
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile) as e:
         stats.truncated_archives += 1
         stats.note(f"{path}: {e}")
+
+
+def _skip_partial_line(fh) -> None:
+    while True:
+        b = fh.read(65536)
+        if not b:
+            return
+        k = b.find(b"\n")
+        if k >= 0:
+            fh.seek(k + 1 - len(b), os.SEEK_CUR)
+            return
+
+
+def _decoded(lines: Iterable[bytes], stats: ReadStats) -> Iterator[str]:
+    for b in lines:
+        s = decode_line(b, stats)
+        if s is not None:
+            stats.lines += 1
+            yield s
+
+
+def _batched(name: str, lines: Iterable[str], n: int = 2048) -> Iterator[tuple[str, list[str]]]:
+    block: list[str] = []
+    for s in lines:
+        block.append(s)
+        if len(block) >= n:
+            yield name, block
+            block = []
+    if block:
+        yield name, block
+
+
+def _batched_named(items: Iterable[tuple[str, str]], n: int = 2048) -> Iterator[tuple[str, list[str]]]:
+    name = None
+    block: list[str] = []
+    for src, s in items:
+        if src != name or len(block) >= n:
+            if block:
+                yield name, block  # type: ignore[misc]
+            name, block = src, []
+        block.append(s)
+    if block:
+        yield name, block  # type: ignore[misc]
+
+
+def _iter_plain_blocks(fh, stats: ReadStats, max_line: int, budget: list[int], span: int | None,
+                       block_size: int) -> Iterator[list[str]]:
+    """Block-wise equivalent of ``iter_binary_lines`` + ``decode_line`` for an
+    uncompressed file: identical lines, byte/line counters, truncation of
+    over-long lines, budget and ``span`` (chunk end) handling."""
+    limit = max_line + 1
+    consumed = 0
+    carry = b""
+    long_head: bytes | None = None  # first ``limit`` bytes of an over-long line being skipped
+    long_len = 0
+    read = fh.read
+    while True:
+        try:
+            chunk = read(block_size)
+        except OSError as e:
+            stats.unreadable += 1
+            stats.note(f"read error: {e}")
+            return
+        if long_head is not None:
+            k = chunk.find(b"\n") if chunk else -1
+            if chunk and k < 0:
+                long_len += len(chunk)
+                continue
+            if chunk:
+                long_len += k + 1
+                chunk = chunk[k + 1:]
+            # the over-long line is complete (newline or EOF): emit its head
+            stats.truncated_lines += 1
+            b = long_head[:max_line]
+            long_head = None
+            consumed += long_len
+            if b[-1:] == b"\r":
+                b = b[:-1]
+            if consumed > budget[0]:
+                stats.size_limit_hits += 1
+                stats.note("uncompressed size limit reached; rest of input ignored")
+                return
+            stats.bytes += limit
+            s = decode_line(b, stats)
+            if s is not None:
+                stats.lines += 1
+                yield [s]
+            if span is not None and consumed >= span:
+                return
+            if not chunk:
+                if k < 0:  # EOF
+                    return
+                continue
+        if not chunk:
+            if carry:  # last line without a newline (shorter than limit, else it'd be a long line)
+                n = len(carry)
+                consumed += n
+                b = carry[:-1] if carry[-1:] == b"\r" else carry
+                if consumed > budget[0]:
+                    stats.size_limit_hits += 1
+                    stats.note("uncompressed size limit reached; rest of input ignored")
+                    return
+                stats.bytes += n
+                s = decode_line(b, stats)
+                if s is not None:
+                    stats.lines += 1
+                    yield [s]
+            return
+        data = carry + chunk if carry else chunk
+        nl = data.rfind(b"\n")
+        if nl < 0:
+            carry = data
+            if len(carry) >= limit:
+                long_head, long_len, carry = carry[:limit], len(carry), b""
+            continue
+        complete = data[:nl]
+        carry = data[nl + 1:]
+        lines = complete.split(b"\n")
+        size = nl + 1
+        fast = ((nl < limit or max(map(len, lines)) < limit)
+                and (span is None or consumed + size < span) and consumed + size <= budget[0]
+                and b"\x00" not in complete)
+        text = None
+        if fast:
+            try:
+                text = complete.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+        if text is not None:
+            out = text.split("\n")
+            if "\r" in text:
+                out = [x[:-1] if x[-1:] == "\r" else x for x in out]
+            consumed += size
+            stats.bytes += size
+            stats.lines += len(out)
+            yield out
+        else:
+            out = []
+            for b in lines:
+                n = len(b)
+                consumed += n + 1
+                if n >= limit:
+                    stats.truncated_lines += 1
+                    b = b[:max_line]
+                    n = limit
+                else:
+                    n += 1
+                if b[-1:] == b"\r":
+                    b = b[:-1]
+                if consumed > budget[0]:
+                    stats.size_limit_hits += 1
+                    stats.note("uncompressed size limit reached; rest of input ignored")
+                    if out:
+                        yield out
+                    return
+                stats.bytes += n
+                s = decode_line(b, stats)
+                if s is not None:
+                    stats.lines += 1
+                    out.append(s)
+                if span is not None and consumed >= span:
+                    if out:
+                        yield out
+                    return
+            yield out
+        if len(carry) >= limit:
+            long_head, long_len, carry = carry[:limit], len(carry), b""
 
 
 def _iter_zip(path, stats, max_line, budget, max_entries, size) -> Iterator[tuple[str, str]]:

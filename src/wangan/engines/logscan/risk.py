@@ -70,32 +70,38 @@ def rate(alerts: list[Alert], chains: list[AttackChain] | None = None, *,
     for c in chains or ():
         for s in c.steps:
             chain_of[id(s.alert)] = c
-    ents: dict[str, dict[str, Any]] = {}
+    # per entity: [kind, value, score, alerts, chain ids]; details only for the top entities
+    ents: dict[str, list] = {}
+    plain = criticality is None
     for a in alerts:
-        base = score_alert(a, criticality)
-        c = chain_of.get(id(a))
+        if plain:
+            base = LEVEL_WEIGHT.get(a.level, 3.0) * 1.0
+            if SUCCESS_AFTER_FAILURE_TAG in a.tags:
+                base *= SUCCESS_AFTER_FAILURE_BOOST
+            if a.kind == "correlation" and a.count > 1:
+                base *= 1.0 + min(a.count, 100) / 100.0
+        else:
+            base = score_alert(a, criticality)
+        c = chain_of.get(id(a)) if chain_of else None
         if c is not None and c.progression > 1:
             base *= 1.0 + PROGRESSION_STEP * (c.progression - 1)
-        age = max(0.0, now - (a.timestamp if a.timestamp is not None else now))
+        ts = a.timestamp
+        age = now - ts if ts is not None else 0.0
+        if not age > 0.0:  # max(0.0, age), NaN included
+            age = 0.0
         decayed = base * (0.5 ** (age / half_life)) if half_life > 0 else base
         a.score = decayed
-        keys = []
-        if a.src_ip:
-            keys.append(("ip", a.src_ip))
-        if a.user:
-            keys.append(("user", f"{a.host or '?'}/{a.user}"))
-        if a.host:
-            keys.append(("host", a.host))
-        for kind, val in keys:
-            e = ents.setdefault(f"{kind}:{val}", {"kind": kind, "value": val, "score": 0.0, "alerts": [], "chains": set()})
-            e["score"] += decayed
-            e["alerts"].append(a)
-            if c is not None:
-                e["chains"].add(c.id)
-    out = []
+        ip, user, host = a.src_ip, a.user, a.host
+        if ip:
+            _add(ents, "ip", ip, decayed, a, c)
+        if user:
+            _add(ents, "user", f"{host or '?'}/{user}", decayed, a, c)
+        if host:
+            _add(ents, "host", host, decayed, a, c)
     from .sigma import LEVELS
-    for key, e in ents.items():
-        al: list[Alert] = e["alerts"]
+    ranked = sorted(ents.items(), key=lambda kv: -kv[1][2])[:top]  # stable: ties keep first-seen order
+    out = []
+    for key, (kind, value, score, al, chains_of) in ranked:
         tactics: list[str] = []
         for a in sorted(al, key=lambda x: x.timestamp or 0):
             for t in a.tactics:
@@ -104,13 +110,23 @@ def rate(alerts: list[Alert], chains: list[AttackChain] | None = None, *,
         top_alerts = sorted(al, key=lambda x: -x.score)[:evidence_per_entity]
         ts = [a.timestamp for a in al if a.timestamp is not None]
         out.append(EntityRisk(
-            entity=key, kind=e["kind"], value=e["value"], score=e["score"], alerts=len(al),
+            entity=key, kind=kind, value=value, score=score, alerts=len(al),
             max_level=max((a.level for a in al), key=lambda lv: LEVELS.get(lv, 0)), tactics=tactics,
             first=min(ts) if ts else None, last=max(ts) if ts else None,
             evidence=[{"title": a.title, "level": a.level, "author": a.author, "time": to_iso(a.timestamp),
                        "count": a.count, "score": round(a.score, 2), "log": a.evidence[-1][:500] if a.evidence else ""}
                       for a in top_alerts],
-            chain_ids=sorted(e["chains"]),
+            chain_ids=sorted(chains_of),
         ))
-    out.sort(key=lambda r: -r.score)
-    return out[:top]
+    return out
+
+
+def _add(ents: dict[str, list], kind: str, value: str, score: float, a: Alert, chain: AttackChain | None) -> None:
+    key = f"{kind}:{value}"
+    e = ents.get(key)
+    if e is None:
+        e = ents[key] = [kind, value, 0.0, [], set()]
+    e[2] += score
+    e[3].append(a)
+    if chain is not None:
+        e[4].add(chain.id)

@@ -30,8 +30,10 @@ import logging
 import operator
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -447,9 +449,9 @@ def compile_item(fname: str | None, mods: list[str], values: list[Any]) -> tuple
         if lits:
             if is_all:
                 for lit in lits:
-                    preds.append(_mk_lits(getter, kind, [lit], cased))
+                    preds.append(_mk_lits(getter, kind, [lit], cased, attr))
             else:
-                preds.append(_mk_lits(getter, kind, lits, cased))
+                preds.append(_mk_lits(getter, kind, lits, cased, attr))
     if is_all:
         pred = _and(preds)
         return pred, _and_keys(keys)
@@ -471,7 +473,19 @@ def _value(ev: Event, getter, lower: bool) -> str | None:
     return v.lower() if lower else v
 
 
-def _mk_lits(getter, kind: str, lits: list[str], cased: bool):
+def _mk_lits(getter, kind: str, lits: list[str], cased: bool, attr: str | None = None):
+    p = _mk_lits_closure(getter, kind, lits, cased)
+    # description for _and / _or code generation (see _gen_bool)
+    if getter is None:
+        if not cased:
+            p._inline = ("kw", None, tuple(lits), False)  # type: ignore[attr-defined]
+    elif attr is not None and attr.isidentifier():
+        consts = frozenset(lits) if kind == "equals" else tuple(lits)
+        p._inline = (kind, attr, consts, not cased)  # type: ignore[attr-defined]
+    return p
+
+
+def _mk_lits_closure(getter, kind: str, lits: list[str], cased: bool):
     if getter is None:  # keyword search over the event text
         if cased:
             def p_kw_cased(ev, low, lits=tuple(lits)):
@@ -583,27 +597,68 @@ def _mk_null(getter):
 def _and(preds: list[Callable]) -> Callable:
     if len(preds) == 1:
         return preds[0]
-    if len(preds) == 2:
-        a, b = preds
-        return lambda ev, low: a(ev, low) and b(ev, low)
-    t = tuple(preds)
-
-    def p_and(ev, low):
-        return all(p(ev, low) for p in t)
-    return p_and
+    return _gen_bool("and", preds)
 
 
 def _or(preds: list[Callable]) -> Callable:
     if len(preds) == 1:
         return preds[0]
-    if len(preds) == 2:
-        a, b = preds
-        return lambda ev, low: a(ev, low) or b(ev, low)
-    t = tuple(preds)
+    return _gen_bool("or", preds)
 
-    def p_or(ev, low):
-        return any(p(ev, low) for p in t)
-    return p_or
+
+def _gen_bool(op: str, preds: list[Callable]) -> Callable:
+    """``p1(ev, low) and p2(ev, low) and ...`` (or ``or``) as one generated function:
+    nested conjunctions / disjunctions are flattened and literal tests on event
+    attributes / the lowered text are inlined, so a typical selection costs one call
+    instead of one per field.  Same evaluation order and short-circuiting."""
+    parts: list[Callable] = []
+    for p in preds:
+        sub = getattr(p, "_bool", None)
+        if sub is not None and sub[0] == op:
+            parts.extend(sub[1])
+        else:
+            parts.append(p)
+    ns: dict[str, Any] = {"_to_str": _to_str}
+    lines = ["def p(ev, low):"]
+    fail, ok = ("False", "True") if op == "and" else ("True", "False")
+    for i, p in enumerate(parts):
+        inl = getattr(p, "_inline", None)
+        if inl is None:
+            ns[f"P{i}"] = p
+            lines.append(f"    if {'not ' if op == 'and' else ''}P{i}(ev, low): return {fail}")
+            continue
+        kind, attr, consts, lower = inl
+        ns[f"C{i}"] = consts
+        if kind == "kw":
+            cond = (f"{consts[0]!r} in low" if len(consts) == 1
+                    else f"any(map(low.__contains__, C{i}))")
+        else:
+            v = "v.lower()" if lower else "v"
+            if kind == "equals":
+                cond = f"{v} in C{i}"
+            elif kind == "startswith":
+                cond = f"{v}.startswith(C{i})"
+            elif kind == "endswith":
+                cond = f"{v}.endswith(C{i})"
+            elif len(consts) == 1:
+                cond = f"{consts[0]!r} in {v}"
+            else:
+                cond = f"any(map({v}.__contains__, C{i}))"
+            lines.append(f"    v = ev.{attr}")
+            if op == "and":
+                lines.append("    if v is None: return False")
+                lines.append("    if not isinstance(v, str): v = _to_str(v)")
+            else:
+                lines.append("    if v is not None:")
+                lines.append("        if not isinstance(v, str): v = _to_str(v)")
+                lines.append(f"        if {cond}: return True")
+                continue
+        lines.append(f"    if {'not (' + cond + ')' if op == 'and' else cond}: return {fail}")
+    lines.append(f"    return {ok}")
+    exec("\n".join(lines) + "\n", ns)  # noqa: S102 - generated from compiled rule parts, constants by name
+    fn = ns["p"]
+    fn._bool = (op, tuple(parts))
+    return fn
 
 
 def _not(p: Callable) -> Callable:
@@ -844,6 +899,7 @@ class RuleSet:
         self.report = LoadReport()
         self._idx_cache: dict[tuple, Any] = {}
         self._scanner: Any = None
+        self._block_scanner: Any = None
         self._lit_ids: dict[str, int] = {}
         self.backend = "none"
 
@@ -881,6 +937,7 @@ class RuleSet:
         self._lit_ids = {lit: i for i, lit in enumerate(lits)}
         self._lit_list = lits
         self._scanner, self.backend = build_scanner(lits)
+        self._block_scanner = build_block_scanner(lits) if self.backend == "hyperscan" else None
         self._idx_cache.clear()
 
     def lookup(self, ref: str) -> SigmaRule | CorrelationRule | None:
@@ -930,66 +987,153 @@ class RuleSet:
         return True
 
     def _index(self, sig: tuple):
+        """Candidate tables for one event signature (product, log_type, service, category):
+        ``(by literal id, by action value, static, always)``.  Rules whose logsource cannot
+        apply are left out; an equality key on ``category`` / ``log_type`` is decided by the
+        signature itself (static candidates)."""
         idx_lit: dict[int, list[SigmaRule]] = {}
-        idx_eq: dict[str, dict[str, list[SigmaRule]]] = {}
+        idx_act: dict[str, list[SigmaRule]] = {}
+        static: list[SigmaRule] = []
         always: list[SigmaRule] = []
+        fixed = {"log_type": sig[1], "category": sig[3]}
         for r in self.rules:
             if not self.applies(r.logsource, sig):
                 continue
             if r.keys is None:
                 always.append(r)
                 continue
+            if any(k[0] == "eq" and k[1] in fixed and fixed[k[1]] == k[2] for k in r.keys):
+                static.append(r)
+                continue
             for k in r.keys:
                 if k[0] == "lit":
                     idx_lit.setdefault(self._lit_ids[k[1]], []).append(r)
-                else:
-                    idx_eq.setdefault(k[1], {}).setdefault(k[2], []).append(r)
-        eq_items = tuple((f, d) for f, d in idx_eq.items())
-        entry = (idx_lit, eq_items, tuple(always))
+                elif k[1] == "action":
+                    idx_act.setdefault(k[2], []).append(r)
+                elif k[1] not in fixed:  # pragma: no cover - EQ_INDEX_FIELDS has no other field
+                    raise AssertionError(k)
+        entry = (idx_lit, idx_act, tuple(static), tuple(always))
         if len(self._idx_cache) > 1024:
             self._idx_cache.clear()
         self._idx_cache[sig] = entry
         return entry
 
     def match(self, ev: Event) -> list[SigmaRule]:
+        """Rules matching one event (in rule order; rules without a prefilter key last)."""
         sig = (ev.product, ev.log_type, ev.service, ev.category)
         entry = self._idx_cache.get(sig)
         if entry is None:
             entry = self._index(sig)
-        idx_lit, eq_items, always = entry
         st = ev.search_text
         low = (ev.raw if st is None else st).lower()
-        cands: set[SigmaRule] | None = None
-        if idx_lit:
-            hits = self._scanner(low)
-            if hits:
-                for h in hits:
-                    rl = idx_lit.get(h)
-                    if rl:
-                        if cands is None:
-                            cands = set(rl)
-                        else:
-                            cands.update(rl)
-        for f, table in eq_items:
-            v = getattr(ev, f)
-            if v is not None:
-                rl = table.get(v)
+        return self._eval(ev, entry, self._scanner(low) if entry[0] else None, low)
+
+    def _eval(self, ev: Event, entry: tuple, hits: Iterable[int] | None, low: str | None) -> list[SigmaRule]:
+        idx_lit, idx_act, static, always = entry
+        cands: set[SigmaRule] | None = set(static) if static else None
+        if hits and idx_lit:
+            for h in hits:
+                rl = idx_lit.get(h)
                 if rl:
                     if cands is None:
                         cands = set(rl)
                     else:
                         cands.update(rl)
+        if idx_act:
+            rl = idx_act.get(ev.action)  # type: ignore[arg-type]
+            if rl:
+                if cands is None:
+                    cands = set(rl)
+                else:
+                    cands.update(rl)
+        if cands is None and not always:
+            return []
+        if low is None:
+            st = ev.search_text
+            low = (ev.raw if st is None else st).lower()
         out = []
         if cands:
             for r in cands:
                 if r.pred(ev, low):
                     out.append(r)
             if len(out) > 1:
-                out.sort(key=lambda r: r.index)
+                out.sort(key=_BY_INDEX)
         for r in always:
             if r.pred(ev, low) and r not in out:
                 out.append(r)
         return out
+
+    def match_block(self, events: list[Event], lines: list[str] | None = None) -> list[tuple[int, list[SigmaRule]]]:
+        """Match a block of events; ``lines[i]`` must be ``events[i].raw`` when given.
+
+        Equivalent to ``[(i, self.match(e)) for i, e in enumerate(events)]`` restricted to
+        non-empty results, but the literal prefilter runs once over the whole block (one
+        Hyperscan call instead of one per line)."""
+        block = self._block_scanner
+        if block is None or lines is None:
+            out = []
+            for i, ev in enumerate(events):
+                m = self.match(ev)
+                if m:
+                    out.append((i, m))
+            return out
+        hits = self._block_hits(block, events, lines)
+        get = self._idx_cache.get
+        index = self._index
+        ev_eval = self._eval
+        out = []
+        for i, ev in enumerate(events):
+            sig = (ev.product, ev.log_type, ev.service, ev.category)
+            entry = get(sig)
+            if entry is None:
+                entry = index(sig)
+            h = hits.get(i)
+            if h is None and not entry[2] and not entry[3]:
+                act = entry[1]
+                if not act or ev.action not in act:
+                    continue
+            if h is _RESCAN:
+                st = ev.search_text
+                low = (ev.raw if st is None else st).lower()
+                m = ev_eval(ev, entry, self._scanner(low) if entry[0] else None, low)
+            else:
+                m = ev_eval(ev, entry, h, None)
+            if m:
+                out.append((i, m))
+        return out
+
+    def _block_hits(self, block, events: list[Event], lines: list[str]) -> dict[int, Any]:
+        """line index -> literal ids found in it (lowered text semantics), or _RESCAN for
+        lines that need a per-line scan (non-ASCII text, extra search text)."""
+        hits: dict[int, Any] = {}
+        text = "\n".join(lines)
+        if not text.isascii():
+            used = list(lines)
+            for i, line in enumerate(lines):
+                if not line.isascii():
+                    used[i] = ""
+                    hits[i] = _RESCAN
+            text = "\n".join(used)
+        else:
+            used = lines
+        # ASCII only: caseless Hyperscan matching == matching the lower-cased text
+        found = block(text.encode("ascii"), len(lines))
+        if found is None:  # too many matches (degenerate input): scan line by line
+            for i in range(len(lines)):
+                hits[i] = _RESCAN
+        elif found:
+            ns = list(map(operator.add, accumulate(map(len, used)), range(1, len(used) + 1)))
+            for lid, to in found:
+                i = bisect_right(ns, to)
+                h = hits.get(i)
+                if h is None:
+                    hits[i] = [lid]
+                elif h is not _RESCAN:
+                    h.append(lid)
+        for i, ev in enumerate(events):
+            if ev.search_text is not None:
+                hits[i] = _RESCAN
+        return hits
 
     def match_all(self, ev: Event) -> list[SigmaRule]:
         """Reference implementation without the prefilter (for tests)."""
@@ -997,6 +1141,10 @@ class RuleSet:
         low = (ev.raw if st is None else st).lower()
         sig = (ev.product, ev.log_type, ev.service, ev.category)
         return [r for r in self.rules if self.applies(r.logsource, sig) and r.pred(ev, low)]
+
+
+_RESCAN = object()
+_BY_INDEX = operator.attrgetter("index")
 
 
 # --------------------------------------------------------------------------- multi-literal scanner
@@ -1039,6 +1187,42 @@ def _hyperscan_scanner(lits: list[str]):
     def scanner(text: str) -> list[int]:
         out: list[int] = []
         scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, context=out)
+        return out
+    return scanner
+
+
+def build_block_scanner(lits: list[str], max_per_line: int = 64):
+    """Hyperscan scanner for a block of ASCII lines joined with newlines:
+    ``scan(data, n_lines) -> [(literal id, end offset), ...]`` in offset order
+    (every occurrence), or None when the block has more than ``max_per_line``
+    matches per line on average (then per-line scanning is cheaper).  None
+    (no block scanner) when Hyperscan is missing or a literal contains a newline."""
+    if not lits or any("\n" in lit for lit in lits):
+        return None
+    try:
+        import hyperscan  # type: ignore
+    except ImportError:  # pragma: no cover
+        return None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    exprs = ["".join(f"\\x{b:02x}" for b in lit.encode("utf-8")).encode() for lit in lits]
+    db.compile(expressions=exprs, ids=list(range(len(lits))), elements=len(lits),
+               flags=[hyperscan.HS_FLAG_CASELESS] * len(lits))
+    scan = db.scan
+    terminated = hyperscan.ScanTerminated
+
+    def scanner(data: bytes, n_lines: int) -> list[tuple[int, int]] | None:
+        out: list[tuple[int, int]] = []
+        limit = max_per_line * n_lines + 16
+        append = out.append
+
+        def on_match(i, frm, to, flags, ctx):
+            append((i, to))
+            return len(out) > limit
+
+        try:
+            scan(data, match_event_handler=on_match)
+        except terminated:
+            return None
         return out
     return scanner
 

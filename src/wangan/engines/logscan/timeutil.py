@@ -20,6 +20,9 @@ MONTHS = {
     "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
 }
 CST = timezone(timedelta(hours=8), "CST")
+MISSING = object()  # cache miss marker
+BAD_STAMP = object()  # the stamp's month name is unknown: the line is not in that format
+_MAX_STAMPS = 200_000
 
 
 @lru_cache(maxsize=256)
@@ -35,7 +38,7 @@ def parse_offset(s: str) -> int:
 class Clock:
     """Timestamp builder with per-day caches (a syslog line costs a dict hit)."""
 
-    __slots__ = ("tz", "reference", "_ref_dt", "_day_cache", "_ymd_cache")
+    __slots__ = ("tz", "reference", "_ref_dt", "_day_cache", "_ymd_cache", "stamps", "web_stamps", "_minutes")
 
     def __init__(self, tz: tzinfo | None = None, reference: float | None = None):
         self.tz = tz or CST
@@ -43,11 +46,75 @@ class Clock:
         self._ref_dt = datetime.fromtimestamp(self.reference, self.tz)
         self._day_cache: dict[tuple[str, int], float | None] = {}
         self._ymd_cache: dict[tuple[int, int, int, int | None], float | None] = {}
+        # whole timestamp strings -> epoch (parsers look these up first: one dict hit per line)
+        self.stamps: dict[str, float | None | object] = {}  # "Mar  3 10:00:01" (depends on the reference)
+        self.web_stamps: dict[str, float | None | object] = {}  # "03/Mar/2026:10:00:01 +0800"
+        self._minutes: dict[str, float | None | object] = {}  # "Mar  3 10:00" (depends on the reference)
 
     def set_reference(self, reference: float) -> None:
         self.reference = reference
         self._ref_dt = datetime.fromtimestamp(reference, self.tz)
         self._day_cache.clear()
+        self.stamps.clear()
+        self._minutes.clear()
+
+    def syslog_stamp(self, stamp: str) -> float | None | object:
+        """``"Mmm dd HH:MM:SS"`` (day space- or zero-padded) -> epoch, ``None``
+        for an impossible date/time, :data:`BAD_STAMP` for an unknown month."""
+        v = self.stamps.get(stamp, MISSING)
+        if v is MISSING:
+            # the minute is cached too: a new second costs one more dict hit
+            minute = stamp[:12]
+            base = self._minutes.get(minute, MISSING)
+            if base is MISSING:
+                mon = stamp[:3]
+                if mon not in MONTHS:
+                    base = BAD_STAMP
+                else:
+                    day = self.syslog(mon, int(stamp[4:6]), 0, 0, 0)
+                    hh, mm = int(stamp[7:9]), int(stamp[10:12])
+                    base = None if day is None or hh > 23 or mm > 59 else day + hh * 3600 + mm * 60
+                if len(self._minutes) > _MAX_STAMPS:
+                    self._minutes.clear()
+                self._minutes[minute] = base
+            if base is None or base is BAD_STAMP:
+                v = base
+            else:
+                ss = int(stamp[13:15])
+                v = None if ss > 60 else base + ss  # type: ignore[operator]
+            if len(self.stamps) > _MAX_STAMPS:
+                self.stamps.clear()
+            self.stamps[stamp] = v
+        return v
+
+    def access_stamp(self, stamp: str) -> float | None | object:
+        """``"dd/Mmm/yyyy:HH:MM:SS[ +zzzz]"`` (access log) -> epoch, ``None`` or
+        :data:`BAD_STAMP` (unknown month)."""
+        v = self.web_stamps.get(stamp, MISSING)
+        if v is MISSING:
+            minute = stamp[:17] + stamp[20:]  # "03/Mar/2026:10:00 +0800"
+            base = self._minutes.get(minute, MISSING)
+            if base is MISSING:
+                mo = MONTHS.get(stamp[3:6])
+                if mo is None:
+                    base = BAD_STAMP
+                else:
+                    tz = stamp[21:]
+                    day = self.ymd(int(stamp[7:11]), mo, int(stamp[0:2]), 0, 0, 0, parse_offset(tz) if tz else None)
+                    hh, mm = int(stamp[12:14]), int(stamp[15:17])
+                    base = None if day is None or hh > 23 or mm > 59 else day + hh * 3600 + mm * 60
+                if len(self._minutes) > _MAX_STAMPS:
+                    self._minutes.clear()
+                self._minutes[minute] = base
+            if base is None or base is BAD_STAMP:
+                v = base
+            else:
+                ss = int(stamp[18:20])
+                v = None if ss > 61 else base + ss  # type: ignore[operator]
+            if len(self.web_stamps) > _MAX_STAMPS:
+                self.web_stamps.clear()
+            self.web_stamps[stamp] = v
+        return v
 
     # -- syslog "Mmm dd HH:MM:SS" (no year) -----------------------------------
     def syslog(self, mon: str, day: int, hh: int, mm: int, ss: int) -> float | None:

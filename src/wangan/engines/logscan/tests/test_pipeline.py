@@ -147,10 +147,14 @@ def test_parallel_equals_serial(tmp_path):
         pipeline._split = orig
     assert a.stats["events"] == b.stats["events"] == c.stats["events"] == 60000
     assert a.by_rule() == b.by_rule()
-    sa, sc = a.by_rule(), c.by_rule()
-    for k in sa:  # sigma hits identical; windowed correlations may differ slightly at chunk borders
-        if not any(x.title == k and x.kind == "correlation" for x in a.alerts[:1]):
-            assert abs(sa[k] - sc[k]) <= max(2, sa[k] * 0.02), k
+    # chunks are replayed in file order by the parent: the result equals the serial scan exactly
+    def key(res):
+        return [(x.kind, x.rule_id, x.timestamp, x.first_ts, x.src_ip, x.user, x.host, x.count, x.event.lineno,
+                 tuple(x.evidence), tuple(sorted(x.group.items())), round(x.score, 6)) for x in res.alerts]
+    assert key(a) == key(c) and len(a.alerts) > 1000
+    assert [ch.to_dict() for ch in a.chains] == [ch.to_dict() for ch in c.chains]
+    assert [r.to_dict() for r in a.risks] == [r.to_dict() for r in c.risks]
+    assert a.stats["read"] == c.stats["read"] and a.stats["by_log_type"] == c.stats["by_log_type"]
 
 
 def test_cli_table_and_json(tmp_path, capsys):
