@@ -4,7 +4,7 @@ State is bounded: every correlation keeps at most ``max_groups`` groups (LRU
 eviction) and groups whose window has passed are swept periodically, so a
 long-running :class:`~.pipeline.Pipeline` does not grow without limit.
 Windows use *event time*; input should be roughly time-ordered (the
-multi-process scanner sorts matches before correlating).
+multi-process scanner replays matches in file order, exactly like a serial scan).
 """
 
 from __future__ import annotations

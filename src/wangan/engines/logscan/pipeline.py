@@ -2,8 +2,11 @@
 behaviour -> template anomalies -> attack chains -> risk.
 
 ``scan(inputs)`` handles paths and in-memory lines (multiprocessing for
-files with ``workers > 1``); :class:`Pipeline` is the incremental API
-(``feed_line`` / ``feed``) a long-running service can use.
+files with ``workers > 1``: workers read, parse and match byte ranges, the
+parent replays their matches in file order, so the result equals a serial
+scan -- except template anomalies, mined per range); :class:`Pipeline` is the
+incremental API (``feed_line`` / ``feed`` / ``feed_block``) a long-running
+service can use.
 """
 
 from __future__ import annotations
@@ -333,13 +336,16 @@ def relaxed_gc(factor: int = 50):
     """Fewer cyclic-GC passes while a batch scan runs: the engine allocates millions of
     short-lived acyclic objects (events, match lists) and keeps up to ``max_alerts``
     alerts, which young-generation passes would otherwise rescan again and again.
-    Objects that exist at entry are frozen (not scanned) until exit; thresholds are
-    restored on exit, so cycles are still collected, just in larger batches."""
+    Objects that exist at entry are frozen (not scanned) until exit -- unless the
+    application froze objects itself (a pre-fork server), which is left alone; thresholds
+    are restored on exit, so cycles are still collected, just in larger batches."""
     with _GC_LOCK:
         _GC_STATE["depth"] += 1
         if _GC_STATE["depth"] == 1:  # first of possibly concurrent scans changes the settings
             _GC_STATE["old"] = gc.get_threshold()
-            gc.freeze()
+            _GC_STATE["froze"] = gc.get_freeze_count() == 0
+            if _GC_STATE["froze"]:
+                gc.freeze()
             old = _GC_STATE["old"]
             gc.set_threshold(max(old[0], 1) * factor, *old[1:])
     try:
@@ -349,7 +355,8 @@ def relaxed_gc(factor: int = 50):
             _GC_STATE["depth"] -= 1
             if _GC_STATE["depth"] == 0:  # the last one restores them
                 gc.set_threshold(*_GC_STATE["old"])
-                gc.unfreeze()
+                if _GC_STATE["froze"]:
+                    gc.unfreeze()
 
 
 @contextlib.contextmanager
@@ -366,7 +373,7 @@ def _gc_paused():
 
 
 _GC_LOCK = threading.Lock()
-_GC_STATE: dict[str, Any] = {"depth": 0, "old": None}
+_GC_STATE: dict[str, Any] = {"depth": 0, "old": None, "froze": False}
 
 
 def _worker_init(rules: RuleSet | None, kwargs: dict) -> None:

@@ -18,7 +18,9 @@ value of an indexed derived field (``action``, ``category``, ``log_type``).
 All literals of all rules go into one multi-pattern scanner (Hyperscan,
 pyahocorasick, RE2 set or a pure-Python fallback); per event only rules whose
 key was hit (plus the few rules without a necessary condition, filtered by
-logsource) are evaluated.
+logsource) are evaluated.  :meth:`RuleSet.match_block` runs Hyperscan once over
+a block of lines; selections and conditions compile to generated functions
+with the field tests inlined (:func:`_gen_bool`).
 """
 
 from __future__ import annotations

@@ -166,3 +166,10 @@ def test_cli_table_and_json(tmp_path, capsys):
     assert main(["scan", str(f), "--format", "json", "--fail-on", "critical"]) == 1
     d = json.loads(capsys.readouterr().out)
     assert d["stats"]["events"] == len(ATTACK) and d["alerts"][0]["author"]
+
+
+def test_scan_restores_gc_settings():
+    import gc
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    scan(ATTACK, reference_time=REF)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
