@@ -28,6 +28,8 @@ app.conf.beat_schedule = {
     },
     "deadlines-scan": {"task": "core.deadlines_scan", "schedule": 60.0, "options": {"expires": 55}},
     "jobs-redispatch": {"task": "core.jobs_redispatch", "schedule": 60.0, "options": {"expires": 55}},
+    # bytes left by rolled-back uploads; a day's grace keeps in-flight uploads safe
+    "files-sweep-orphans": {"task": "core.files_sweep_orphans", "schedule": 21600.0, "options": {"expires": 3600}},
     # hourly is enough for a 23:59:59 expiry on 31 December; the job is idempotent
     "vouchers-expire": {"task": "vouchers.expire", "schedule": 3600.0, "options": {"expires": 3000}},
     "crypto-nonce-purge": {"task": "cryptosvc.nonce_purge", "schedule": 600.0, "options": {"expires": 550}},

@@ -43,3 +43,10 @@ def notification_mail_task(job, notification_ids: list[int]) -> dict:
 )
 def webhook_deliver_task(job_id: int) -> None:
     jobs.job_task(lambda job, delivery_id: {"delivered": notify.webhook_deliver(delivery_id=delivery_id)})(job_id)
+
+
+@shared_task(name="core.files_sweep_orphans", ignore_result=True)
+def files_sweep_orphans_task() -> int:
+    from wangan.core.filesweep import files_sweep_orphans
+
+    return files_sweep_orphans().removed
