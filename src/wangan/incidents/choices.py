@@ -27,3 +27,9 @@ class PeriodLevel(models.TextChoices):
 class PeriodSource(models.TextChoices):
     CALENDAR = "calendar", _("Statutory holiday")
     DECLARED = "declared", _("Declared by the authority")
+
+
+class RequestStatus(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    RESPONDED = "responded", _("Responded")
+    RECOVERED = "recovered", _("Recovered")

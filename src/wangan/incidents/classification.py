@@ -42,7 +42,9 @@ class Result:
 def classify(f: Facts) -> Result:
     """The first row of 附件4 that holds, A rows before B rows."""
     if not f.is_provider_fault and f.kind != "intrusion":
-        return Result("", "", _("Not caused by the provider's failure to follow the O&M rules: no class applies."))
+        return Result(
+            "", "", _("Not caused by the provider's failure to follow the O&M rules: no class applies.")
+        )
     if f.kind == "outage":
         if f.duration is None:
             return Result("", "ongoing", _("The outage is still going on; it is classified when it ends."))
@@ -64,7 +66,9 @@ def classify(f: Facts) -> Result:
         return Result("", "", _("Outage below the thresholds of 附件4."))
     if f.kind == "defacement":
         if f.duration is None:
-            return Result("", "ongoing", _("The defacement is still being handled; it is classified when it ends."))
+            return Result(
+                "", "ongoing", _("The defacement is still being handled; it is classified when it ends.")
+            )
         base = f.period_level and not f.handled_per_plan and f.is_publicly_reported
         minutes = f.duration / MINUTE
         if base and f.period_level == "major" and minutes >= 60:
@@ -86,7 +90,9 @@ def classify(f: Facts) -> Result:
                       % {"m": f.data_loss_months})  # fmt: skip
     if f.kind == "intrusion":
         if not (f.untreated_48h and f.period_level):
-            return Result("", "", _("Intrusion without an untreated notified weakness during a special period."))
+            return Result(
+                "", "", _("Intrusion without an untreated notified weakness during a special period.")
+            )
         if f.is_major_event and f.is_publicly_reported:
             return Result("A", "A-intrusion", _("A notified weakness was left untreated for 48 h and a major incident "
                                                  "followed during a special period, publicly reported."))  # fmt: skip

@@ -17,3 +17,9 @@ class RequestState(InvalidTransition):
 
 class PeriodInvalid(ValidationFailed):
     code = "PERIOD_INVALID"
+
+
+class RosterInvalid(ValidationFailed):
+    """A duty shift or an attendance record refused (overlap, outside the period, not on the team…)."""
+
+    code = "ROSTER_INVALID"

@@ -43,6 +43,8 @@ def test_rows_of_annex_4(facts, level, rule):
     assert (result.level, result.rule) == (level, rule) and result.reason
 
 
-@pytest.mark.parametrize(("levels", "flag"), [(["A"], True), (["B", "B"], False), (["B", "B", "B"], True), ([], False)])
+@pytest.mark.parametrize(
+    ("levels", "flag"), [(["A"], True), (["B", "B"], False), (["B", "B", "B"], True), ([], False)]
+)
 def test_termination_right(levels, flag):
     assert termination_right(levels) is flag

@@ -55,7 +55,15 @@ def test_special_period_detected_from_the_calendar(setup):
     services.special_periods_sync_calendar(year=2026)
     national = SpecialPeriod.objects.get(name="国庆")
     assert (national.starts_on, national.ends_on) == (date(2026, 10, 1), date(2026, 10, 7))
-    assert set(SpecialPeriod.objects.values_list("name", flat=True)) >= {"元旦", "春节", "清明", "五一", "端午", "中秋", "国庆"}
+    assert set(SpecialPeriod.objects.values_list("name", flat=True)) >= {
+        "元旦",
+        "春节",
+        "清明",
+        "五一",
+        "端午",
+        "中秋",
+        "国庆",
+    }
     row = services.incident_save(actor=reviewer, contract=contract, title="篡改", kind="defacement",
                                  started_at=at(2026, 10, 2, 9), ended_at=at(2026, 10, 2, 9, 45),
                                  handled_per_plan=False, is_publicly_reported=True)  # fmt: skip
@@ -90,7 +98,9 @@ def test_emergency_request_runs_the_two_hour_clock(setup):
 
 def test_late_emergency_response_breaches(setup):
     reviewer, engineer, contract = setup
-    req = services.request_raise(actor=reviewer, contract=contract, description="x", raised_at=at(2026, 6, 3, 8))
+    req = services.request_raise(
+        actor=reviewer, contract=contract, description="x", raised_at=at(2026, 6, 3, 8)
+    )
     services.request_respond(actor=engineer, request=req, at=at(2026, 6, 3, 10, 1))
     assert deadlines_for(req).get().status == "breached"
 
@@ -100,8 +110,12 @@ def test_average_request_times_suggest_the_band(setup):
     for minutes in (40, 50):
         req = services.request_raise(actor=reviewer, contract=contract, description="运维需求", is_emergency=False,
                                      raised_at=at(2026, 7, 1, 9))  # fmt: skip
-        services.request_respond(actor=engineer, request=req, at=at(2026, 7, 1, 9) + timedelta(minutes=minutes))
-        services.request_recover(actor=engineer, request=req, at=at(2026, 7, 1, 9) + timedelta(minutes=minutes + 60))
+        services.request_respond(
+            actor=engineer, request=req, at=at(2026, 7, 1, 9) + timedelta(minutes=minutes)
+        )
+        services.request_recover(
+            actor=engineer, request=req, at=at(2026, 7, 1, 9) + timedelta(minutes=minutes + 60)
+        )
     penalty_scan(contract=contract)
     codes = set(PenaltySuggestion.objects.values_list("code", flat=True))
     assert codes == {"G5", "G7"}  # response 45 min (30–60), recovery 105 min (60–120); no A/B accident
@@ -109,7 +123,9 @@ def test_average_request_times_suggest_the_band(setup):
 
 def test_recovery_before_response_is_refused(setup):
     reviewer, engineer, contract = setup
-    req = services.request_raise(actor=reviewer, contract=contract, description="x", raised_at=at(2026, 6, 3, 8))
+    req = services.request_raise(
+        actor=reviewer, contract=contract, description="x", raised_at=at(2026, 6, 3, 8)
+    )
     from wangan.incidents.errors import RequestInvalid, RequestState
 
     with pytest.raises(RequestState):
