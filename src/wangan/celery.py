@@ -35,6 +35,7 @@ app.conf.beat_schedule = {
     "crypto-nonce-purge": {"task": "cryptosvc.nonce_purge", "schedule": 600.0, "options": {"expires": 550}},
     "logs-events-purge": {"task": "logs.events_purge", "schedule": 86400.0, "options": {"expires": 3600}},
     "crypto-cert-expiry": {"task": "cryptosvc.certificate_expiry_remind", "schedule": 86400.0, "options": {"expires": 3600}},
+    "contracts-lifecycle-scan": {"task": "contracts.lifecycle_scan", "schedule": 3600.0, "options": {"expires": 3000}},
 }
 app.conf.task_routes = {
     "webmon.*": {"queue": "monitoring"},

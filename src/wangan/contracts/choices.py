@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class ContractStatus(models.TextChoices):
     ACTIVE = "active", _("In service")
     CONTINUING = "continuing", _("Continuing after expiry")  # seed 004 第三条(二)
+    ENDED = "ended", _("Service ended, awaiting acceptance")  # the next provider took over
     ACCEPTED = "accepted", _("Accepted")
+
+
+# Contracts still serving: the periodic job watches their tasks and penalties.
+SERVING_STATUSES = (ContractStatus.ACTIVE, ContractStatus.CONTINUING)
 
 
 class Frequency(models.TextChoices):
@@ -50,3 +55,21 @@ class SuggestionStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class ChangeStatus(models.TextChoices):
+    """A personnel change request (seed 004 第九条(二))."""
+
+    SUBMITTED = "submitted", _("Awaiting approval")
+    APPROVED = "approved", _("Approved, not yet in effect")
+    EFFECTIVE = "effective", _("In effect")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReviewStatus(models.TextChoices):
+    """One round of the annual acceptance review (seed 004 第十条(三))."""
+
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed: rectification required")
+    RECTIFIED = "rectified", _("Rectified, awaiting re-review")

@@ -1,6 +1,6 @@
 """Domain errors of the contracts app; ``code`` is stable for API clients."""
 
-from wangan.core.errors import InvalidTransition, ValidationFailed
+from wangan.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
 
 class ContractInvalid(ValidationFailed):
@@ -39,3 +39,49 @@ class ReasonRequired(ValidationFailed):
 
 class ViolationUnknown(ValidationFailed):
     code = "VIOLATION_UNKNOWN"
+
+
+class NotInService(InvalidTransition):
+    """The contract's service is over (ended or accepted): no more changes of that kind."""
+
+    code = "CONTRACT_NOT_IN_SERVICE"
+
+
+class PersonnelChangeInvalid(ValidationFailed):
+    code = "PERSONNEL_CHANGE_INVALID"
+
+
+class NoticeTooShort(ValidationFailed):
+    """seed 004 第九条(二): a personnel change is notified at least 10 days ahead."""
+
+    code = "NOTICE_TOO_SHORT"
+
+
+class SelfApproval(PermissionDenied):
+    code = "SELF_APPROVAL"
+
+
+class AlreadyDecided(InvalidTransition):
+    code = "ALREADY_DECIDED"
+
+
+class SuccessorInvalid(ValidationFailed):
+    code = "SUCCESSOR_INVALID"
+
+
+class AcceptanceInvalid(ValidationFailed):
+    code = "ACCEPTANCE_INVALID"
+
+
+class AcceptanceTooEarly(ValidationFailed):
+    """seed 004 第十条(三)(1): the review follows the end of the service period."""
+
+    code = "ACCEPTANCE_TOO_EARLY"
+
+
+class AcceptanceDecided(InvalidTransition):
+    code = "ACCEPTANCE_DECIDED"
+
+
+class MilestoneReleased(InvalidTransition):
+    code = "MILESTONE_RELEASED"

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import models
 
 from wangan.contracts.choices import (
+    ChangeStatus,
     ContractStatus,
     Frequency,
     MonthStatus,
+    ReviewStatus,
     Severity,
     SuggestionStatus,
     TaskKind,
@@ -83,6 +85,10 @@ class Contract(models.Model):
     contractor_lead = models.CharField(max_length=100, blank=True)
     contractor_lead_phone = models.CharField(max_length=40, blank=True)
     confidentiality_until = models.DateField()
+    # seed 004 第三条(二): the next year's provider, once the authority has chosen it
+    successor_starts_on = models.DateField(null=True, blank=True)
+    successor_name = models.CharField(max_length=200, blank=True)
+    successor_is_contractor = models.BooleanField(default=False)
     template = models.ForeignKey(ServiceTemplate, on_delete=models.PROTECT, related_name="contracts")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -120,6 +126,8 @@ class Personnel(models.Model):
     title = models.CharField(max_length=60, blank=True)
     qualifications = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
+    joined_on = models.DateField(null=True, blank=True)  # None: on the signed list (附件1)
+    left_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["contract", "id"]
@@ -302,3 +310,84 @@ class PenaltySuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount}"
+
+
+class PersonnelChange(models.Model):
+    """A request to change the contractor's team: 10 days' notice and the authority's written
+    approval (seed 004 第九条(二)); applied to the personnel list on its effective date."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="personnel_changes")
+    status = models.CharField(max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED,
+                              db_index=True)  # fmt: skip
+    leaving = models.ForeignKey(Personnel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    joining_name = models.CharField(max_length=60, blank=True)
+    joining_role = models.CharField(max_length=60, blank=True)
+    joining_title = models.CharField(max_length=60, blank=True)
+    joining_qualifications = models.CharField(max_length=300, blank=True)
+    joined = models.ForeignKey(Personnel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.TextField()
+    filed_on = models.DateField()  # the day of notice the 10 days count from
+    effective_on = models.DateField(db_index=True)
+    filed_at = models.DateTimeField(auto_now_add=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")  # fmt: skip
+    decision_reason = models.TextField(blank=True)
+    approval_document = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")  # fmt: skip  # generated 人员变更审批
+    signed_document = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")  # fmt: skip  # the authority's signed scan, optional
+    applied_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}#{self.pk}"
+
+
+class Continuation(models.Model):
+    """Service beyond the end date until the next provider starts, settled by the day (seed 004 第三条(二))."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="continuation")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)  # last day served; None while it runs
+    days = models.PositiveIntegerField(null=True, blank=True)
+    amount = models.DecimalField(**MONEY, null=True, blank=True)  # by the day, fixed when it ends
+    payable = models.DecimalField(**MONEY, null=True, blank=True)  # 0 when the contractor continues next year
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.started_on}–{self.ended_on or ''}"
+
+
+class AcceptanceReview(models.Model):
+    """One round of the annual quality review by the authority's experts (seed 004 第十条(三))."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptance_reviews")
+    round = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices)
+    reviewed_on = models.DateField()
+    experts = models.JSONField(default=list)  # [{"name": ..., "opinion": ...}]
+    conclusion = models.TextField()
+    is_passed = models.BooleanField()
+    failure_reasons = models.TextField(blank=True)
+    rectification = models.TextField(blank=True)  # what the contractor must put right
+    rectification_report = models.TextField(blank=True)
+    rectification_file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+")  # fmt: skip
+    rectified_at = models.DateTimeField(null=True, blank=True)
+    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")  # fmt: skip
+    report_file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")  # fmt: skip  # the year report as reviewed
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["contract", "round"]
+        constraints = [models.UniqueConstraint(fields=["contract", "round"], name="contracts_review_round_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} R{self.round}"

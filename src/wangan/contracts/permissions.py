@@ -32,3 +32,18 @@ def can_deliver(user, contract) -> bool:
 def can_create_contract(user) -> bool:
     return bool(user.is_authenticated and not user.platform_role and user.organization.type == "authority"
                 and user.has_org_role(*CLIENT_ACTING_ROLES))  # fmt: skip
+
+
+def can_request_personnel_change(user, contract) -> bool:
+    """第九条(二): the contractor asks to change its team."""
+    return can_deliver(user, contract)
+
+
+def can_decide_personnel_change(user, contract) -> bool:
+    """第七条(九)/第九条(二): the authority reviews and approves changes of the team in writing."""
+    return can_score(user, contract)
+
+
+def can_review_acceptance(user, contract) -> bool:
+    """第十条(三): the authority's review group judges the year; only the client's reviewers record it."""
+    return can_score(user, contract)

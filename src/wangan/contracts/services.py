@@ -237,8 +237,10 @@ def scheme_publish(*, actor, contract: Contract, weights: dict[str, dict], reaso
             continue
         if any(v < 0 for v in vals.values()) or any(vals[k] > 100 for k in vals):
             problems.append(_("%(item)s: values must be between 0 and 100.") % {"item": old.item.name})
-        # only rows being changed: the seed's own 90 % row (附件7 2)) may carry over until corrected
-        if code in weights and vals["pct_timeliness"] + vals["pct_quality"] + vals["pct_docs"] != 100:
+        # only rows whose percentages change: the seed's own 90 % row (附件7 2)) may carry over, also
+        # with a new weight, until the authority corrects its percentages
+        pct_changed = any(vals[k] != getattr(old, k) for k in ("pct_timeliness", "pct_quality", "pct_docs"))
+        if pct_changed and vals["pct_timeliness"] + vals["pct_quality"] + vals["pct_docs"] != 100:
             problems.append(_("%(item)s: the three percentages must add up to 100.") % {"item": old.item.name})
         new_rows.append((old.item, vals))
     if sum((v["weight"] for _i, v in new_rows), Decimal(0)) != 100:

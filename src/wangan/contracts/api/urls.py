@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangan.contracts.api import views
+from wangan.contracts.api import lifecycle_urls, views
 
 urlpatterns = [
     path("contracts/", views.ContractListCreateApi.as_view(), name="contract-list"),
@@ -15,3 +15,4 @@ urlpatterns = [
     path("contracts/tasks/<int:pk>/submit/", views.TaskSubmitApi.as_view(), name="contract-task-submit"),
     path("contracts/penalties/<int:pk>/decide/", views.PenaltyDecideApi.as_view(), name="contract-penalty-decide"),
 ]
+urlpatterns += lifecycle_urls.urlpatterns

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangan.contracts.web import views
+from wangan.contracts.web import lifecycle_urls, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -9,3 +9,4 @@ urlpatterns = [
     path("<int:pk>/months/<int:year>/<int:month>/", views.month_form, name="month"),
     path("months/<int:pk>/export.<str:fmt>", views.month_export, name="month_export"),
 ]
+urlpatterns += lifecycle_urls.urlpatterns
