@@ -1,4 +1,5 @@
-"""Contract pages: the list, the contract at a glance and the monthly scoring form."""
+"""Contract pages: the list, recording a contract, the contract at a glance (the hub linking the other
+pages through ``_tabs.html``) and the monthly scoring form."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wangan.contracts import permissions as perms
-from wangan.contracts import selectors, services
-from wangan.contracts.amounts import amount_upper
+from wangan.contracts import selectors, services, taskflow
+from wangan.contracts.amounts import amount_upper, money
+from wangan.contracts.errors import ContractInvalid
 from wangan.contracts.scoresheet import render_docx, render_xlsx
 from wangan.core.errors import DomainError, NotFound
+
+PERSONNEL_ROWS = 5  # blank team rows on the create form (附件1 项目主要人员名单)
 
 
 def _contract(request, pk):
@@ -25,9 +31,105 @@ def _contract(request, pk):
         raise Http404 from None
 
 
+def _errors(exc: DomainError) -> list[str]:
+    return [str(d) for d in exc.details] if isinstance(exc.details, list) and exc.details else [exc.message]
+
+
 @login_required
 def contract_list(request):
-    return render(request, "contracts/list.html", {"contracts": selectors.contract_list_for(user=request.user)[:200]})
+    contracts = list(selectors.contract_list_for(user=request.user)[:200])
+    years = selectors.year_scores(contracts=contracts)
+    rows = [(c, years[c.pk], selectors.grade_label(years[c.pk].grade)) for c in contracts]
+    return render(
+        request, "contracts/list.html", {"rows": rows, "can_create": perms.can_create_contract(request.user)}
+    )
+
+
+@login_required
+def amount_preview(request):
+    """HTMX: the Chinese upper-case form of the amount being typed (第五条: 大写)."""
+    try:
+        text = amount_upper(money(request.GET.get("amount", "").replace(",", "").strip()))
+    except (ArithmeticError, ValueError, DomainError):
+        text = ""
+    return render(request, "contracts/_amount_upper.html", {"text": text})
+
+
+def _personnel(post) -> list[services.PersonIn]:
+    people = []
+    for i in range(PERSONNEL_ROWS):
+        name = post.get(f"p{i}_name", "").strip()
+        if name:
+            people.append(services.PersonIn(name=name[:60], project_role=post.get(f"p{i}_role", "").strip()[:60],
+                                            title=post.get(f"p{i}_title", "").strip()[:60],
+                                            qualifications=post.get(f"p{i}_qual", "").strip()[:300]))  # fmt: skip
+    return people
+
+
+@login_required
+def contract_create(request):
+    """The authority records a signed contract; amounts, bond and dates are derived by the service."""
+    if not perms.can_create_contract(request.user):
+        raise Http404
+    contractors = selectors.contractor_choices_for(user=request.user)
+    errors: list[str] = []
+    p = request.POST
+    if request.method == "POST":
+        problems = []
+        try:
+            signed_on = parse_date(p.get("signed_on", "").strip())
+        except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+            signed_on = None
+        if signed_on is None:
+            problems.append(_("Enter the signing date (YYYY-MM-DD)."))
+        base_raw = p.get("penalty_base", "").replace(",", "").strip()
+        penalty_base = None
+        if base_raw:
+            try:
+                penalty_base = money(base_raw)
+            except ArithmeticError:
+                problems.append(_("The penalty base must be a number."))
+        raw_contractor = p.get("contractor", "")
+        contractor = contractors.filter(pk=int(raw_contractor)).first() if raw_contractor.isdigit() else None
+        try:
+            if problems:
+                raise ContractInvalid("; ".join(problems), details=problems)
+            contract = services.contract_create(
+                actor=request.user, number=p.get("number", ""), name=p.get("name", ""), contractor=contractor,
+                amount=p.get("amount", "").replace(",", "").strip(), signed_on=signed_on,
+                client_lead=p.get("client_lead", "").strip(), client_lead_phone=p.get("client_lead_phone", "").strip(),
+                contractor_lead=p.get("contractor_lead", "").strip(),
+                contractor_lead_phone=p.get("contractor_lead_phone", "").strip(), penalty_base=penalty_base,
+                personnel=_personnel(p),
+            )  # fmt: skip
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Contract %(number)s recorded: %(upper)s.")
+                             % {"number": contract.number, "upper": amount_upper(contract.amount)})  # fmt: skip
+            return redirect("contracts:detail", pk=contract.pk)
+    try:
+        preview = amount_upper(money(p.get("amount", "").replace(",", "").strip())) if p.get("amount") else ""
+    except (ArithmeticError, ValueError, DomainError):
+        preview = ""
+    rows = [{k: p.get(f"p{i}_{k}", "") for k in ("name", "role", "title", "qual")} | {"i": i}
+            for i in range(PERSONNEL_ROWS)]  # fmt: skip
+    return render(request, "contracts/create.html", {"contractors": contractors, "errors": errors, "posted": p,
+                                                     "people": rows, "amount_upper": preview},
+                  status=422 if errors else 200)  # fmt: skip
+
+
+@login_required
+@require_POST
+def schedule_generate(request, pk: int):
+    contract = _contract(request, pk)
+    try:
+        tasks = taskflow.schedule_generate_for(actor=request.user, contract=contract)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("contracts:detail", pk=pk)
+    messages.success(request, _("The year schedule has %(count)s tasks.") % {"count": len(tasks)})
+    return redirect("contracts:schedule", pk=pk)
 
 
 @login_required
@@ -36,8 +138,8 @@ def contract_detail(request, pk: int):
     context = selectors.contract_overview(contract=contract)
     today = timezone.localdate()
     context.update({"contract": contract, "amount_upper": amount_upper(contract.amount), "today": today,
-                    "milestones": contract.milestones.all(), "personnel": contract.personnel.all(),
-                    "can_score": perms.can_score(request.user, contract),
+                    "milestones": contract.milestones.all(), "personnel": contract.personnel.filter(is_active=True),
+                    "can_score": perms.can_score(request.user, contract), "tab": "overview",
                     "penalty_base": services.penalty_base_of(contract),
                     "formulas": {p.pk: services.penalty_formula(p) for p in context["penalties"]}})  # fmt: skip
     return render(request, "contracts/detail.html", context)
@@ -70,12 +172,21 @@ def month_form(request, pk: int, year: int, month: int):
                 messages.success(request, _("Scores saved."))
             return redirect("contracts:month", pk=pk, year=year, month=month)
         except DomainError as exc:
-            errors = [str(d) for d in exc.details] if isinstance(exc.details, list) else [exc.message]
+            errors = _errors(exc)
             status_code = 422
     sheet.refresh_from_db()
     data = selectors.score_sheet(sheet=sheet)
-    return render(request, "contracts/month.html", {"contract": contract, "sheet": sheet, "data": data,
-                                                    "errors": errors, "posted": request.POST}, status=status_code)  # fmt: skip
+    rows = []
+    for r in data.rows:  # a refused form shows what was typed, so it can be corrected
+        if errors:
+            values = [request.POST.get(f"{k}_{r.item_id}", "") for k in ("t", "q", "d", "n")]
+        else:
+            values = [f"{v.normalize():f}" for v in r.scores] + [r.note] if r.scores else ["", "", "", ""]
+        rows.append((r, values))
+    return render(request, "contracts/month.html", {"contract": contract, "sheet": sheet, "data": data, "rows": rows,
+                                                    "grade_label": selectors.grade_label(data.grade), "tab": "scoring",
+                                                    "can_score": True, "errors": errors, "posted": request.POST},
+                  status=status_code)  # fmt: skip
 
 
 def _entries(post, sheet) -> list[services.ScoreIn]:
@@ -89,6 +200,8 @@ def _entries(post, sheet) -> list[services.ScoreIn]:
             values = [Decimal(v) if v else Decimal(0) for v in raw]
         except InvalidOperation:
             raise DomainError(_("Scores must be numbers."), code="SCORE_INVALID") from None
+        if not all(v.is_finite() for v in values):  # "NaN" and "Infinity" parse but compare with nothing
+            raise DomainError(_("Scores must be numbers."), code="SCORE_INVALID")
         out.append(services.ScoreIn(item_id, *values, note=post.get(f"n_{item_id}", "")))
     return out
 
@@ -103,9 +216,14 @@ def month_export(request, pk: int, fmt: str):
     if fmt == "xlsx":
         body, ctype = render_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "docx":
-        body, ctype = render_docx(data), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        body, ctype = (
+            render_docx(data),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
     else:
         raise Http404
     response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="scoresheet-{sheet.year}-{sheet.month:02d}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="scoresheet-{sheet.year}-{sheet.month:02d}.{fmt}"'
+    )
     return response
