@@ -9,7 +9,6 @@ letter is a Chinese official document and is always rendered in Chinese.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import os
 import re
@@ -24,35 +23,34 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone, translation
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt, RGBColor
+from docx.shared import Cm, Pt
 
+from wangan.filings import docxkit as kit
+from wangan.filings.docxkit import (  # noqa: F401 — NOTE_COLOR, SHADE, RED: read by the tests
+    BODY_FONT,
+    BODY_SIZE,
+    COVER_LINE_SIZE,
+    HEADING_FONT,
+    HEADING_SIZE,
+    LATIN_FONT,
+    LETTER_BODY_SIZE,
+    LETTER_HEADER_FONT,
+    NOTE_COLOR,
+    RED,
+    SHADE,
+    TABLE_SIZE,
+    TEXT_WIDTH_CM,
+    TITLE_SIZE,
+    WIDE_TABLE_SIZE,
+)
 from wangan.filings.spec import ApplicationType, Commitment, Field, Section, T, Table
 from wangan.filings.validation import parse_number
 
 logger = logging.getLogger(__name__)
 
-# seed 003 填报说明 5: 填报字体为方正仿宋、小四号; headings in 黑体 as in the seeds' forms
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
-LETTER_HEADER_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
-BODY_SIZE = Pt(12)  # 小四
-TABLE_SIZE = Pt(10.5)  # 五号
-WIDE_TABLE_SIZE = Pt(9)  # 小五, for tables of more than six columns
-TITLE_SIZE = Pt(18)  # 小二
-HEADING_SIZE = Pt(16)  # 三号
-COVER_LINE_SIZE = Pt(14)  # 四号
-LETTER_BODY_SIZE = Pt(16)  # 三号, as official letters are set
-SHADE = "D9D9D9"
-NOTE_COLOR = RGBColor(0x59, 0x59, 0x59)
-RED = RGBColor(0xC0, 0x00, 0x00)
-TEXT_WIDTH_CM = 16.0  # A4 21 cm less two 2.5 cm margins
 PDF_TIMEOUT_SECONDS = 60
 
 # (top, bottom, left, right) in cm; the letter's follow GB/T 9704 roughly
@@ -69,7 +67,10 @@ _NOTES = T("填写须知", "Instructions")
 _SEAL = T("单位盖章：", "Seal of the organization:")
 _SIGNATURE = T("负责人签字：", "Signature of the person in charge:")
 _DATE_BLANK = T("年　　月　　日", "Date:                    ")
-_ACCEPTED = T("已于 %(at)s 在线阅读并同意（版本 %(version)s）", "Read and accepted online on %(at)s (version %(version)s)")
+_ACCEPTED = T(
+    "已于 %(at)s 在线阅读并同意（版本 %(version)s）",
+    "Read and accepted online on %(at)s (version %(version)s)",
+)
 _CURRENT_VERSION = T("；现行版本 %(version)s", "; current version %(version)s")
 _WITH_UNIT = T("%(label)s（%(unit)s）", "%(label)s (%(unit)s)")
 _TABLE_CAPTION = T("表：%(label)s", "Table: %(label)s")
@@ -99,7 +100,7 @@ def application_docx(*, spec: ApplicationType, application: Any, attachments: It
     """The filled application as the official form: cover, instructions, commitment letters, the
     numbered sections, the attachment list and the review-opinion table."""
     with translation.override(language):
-        doc = _new_document(margins=_FORM_MARGINS, body_size=BODY_SIZE)
+        doc = kit.new_document(margins=_FORM_MARGINS, body_size=BODY_SIZE)
         doc.core_properties.title = str(spec.label)
         doc.core_properties.author = organization_name
         values = application.values or {}
@@ -115,7 +116,13 @@ def application_docx(*, spec: ApplicationType, application: Any, attachments: It
         placeholder = str(_NONE) if any(_ASKS_FOR_NONE.search(note.zh) for note in spec.notes) else ""
         number = 0
         for number, section in enumerate(spec.sections, start=1):
-            _section(doc, number=number, section=section, bucket=values.get(section.key) or {}, placeholder=placeholder)
+            _section(
+                doc,
+                number=number,
+                section=section,
+                bucket=values.get(section.key) or {},
+                placeholder=placeholder,
+            )
         files = list(attachments)
         if spec.attachments or files:
             number += 1
@@ -123,8 +130,8 @@ def application_docx(*, spec: ApplicationType, application: Any, attachments: It
         if spec.stages:
             number += 1
             _review_table(doc, number=number, spec=spec, opinions=opinions or {})
-        _page_numbers(doc)
-        return _to_bytes(doc)
+        kit.page_numbers(doc)
+        return kit.to_bytes(doc)
 
 
 def decision_letter_docx(*, spec: ApplicationType, application: Any, organization_name: str, approved: bool,
@@ -139,7 +146,7 @@ def decision_letter_docx(*, spec: ApplicationType, application: Any, organizatio
     ``valid_until`` defaults to ``spec.validity_years`` after ``issued_at``.
     """
     with translation.override("zh-hans"):
-        doc = _new_document(margins=_LETTER_MARGINS, body_size=LETTER_BODY_SIZE)
+        doc = kit.new_document(margins=_LETTER_MARGINS, body_size=LETTER_BODY_SIZE)
         label = spec.label.zh
         day = _as_date(issued_at) or timezone.localdate()
         reference = getattr(application, "reference", "") or ""
@@ -154,43 +161,43 @@ def decision_letter_docx(*, spec: ApplicationType, application: Any, organizatio
         doc.core_properties.title = title
         doc.core_properties.author = issuer
 
-        _paragraph(doc, issuer, bold=True, size=Pt(26), color=RED, font=LETTER_HEADER_FONT,
+        kit.paragraph(doc, issuer, bold=True, size=Pt(26), color=RED, font=LETTER_HEADER_FONT,
                    align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(12))  # fmt: skip
-        number_line = _paragraph(doc, _document_number(reference=reference, issuer_short=issuer_short, year=day.year),
+        number_line = kit.paragraph(doc, _document_number(reference=reference, issuer_short=issuer_short, year=day.year),
                                  align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(18))  # fmt: skip
-        _bottom_rule(number_line, color="C00000")
+        kit.bottom_rule(number_line, color="C00000")
         doc.add_paragraph()
-        _paragraph(doc, title, bold=True, size=Pt(22), font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER,
+        kit.paragraph(doc, title, bold=True, size=Pt(22), font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER,
                    space_after=Pt(18))  # fmt: skip
-        _paragraph(doc, f"{organization_name}：")
+        kit.paragraph(doc, f"{organization_name}：")
 
         submitted = _as_date(getattr(application, "submitted_at", None))
         received = f"你单位{_zh_date(submitted) if submitted else ''}报送的《{label}》"
         received += f"（编号：{reference}）" if reference else ""
         received += "及相关材料收悉。经审核，" + ("现批复如下：" if is_reply else "现将审核结果通知如下：")
-        _body(doc, received)
+        kit.body(doc, received)
 
         reason_lines = [line.strip() for line in (reasons or "").splitlines() if line.strip()]
         if approved:
-            _body(doc, _grant_sentence(spec=spec, qualification_title=qualification_title, builds=builds, day=day,
+            kit.body(doc, _grant_sentence(spec=spec, qualification_title=qualification_title, builds=builds, day=day,
                                        valid_until=valid_until))  # fmt: skip
             if reason_lines:
-                _body(doc, "审核意见如下：")
+                kit.body(doc, "审核意见如下：")
         else:
-            _body(doc, f"你单位申报的《{label}》未通过审核。" + ("主要原因如下：" if reason_lines else ""))
+            kit.body(doc, f"你单位申报的《{label}》未通过审核。" + ("主要原因如下：" if reason_lines else ""))
         for line in reason_lines:
-            _body(doc, line)
-        _body(doc, "特此批复。" if is_reply else "特此通知。")
+            kit.body(doc, line)
+        kit.body(doc, "特此批复。" if is_reply else "特此通知。")
 
         doc.add_paragraph()
         doc.add_paragraph()
-        _paragraph(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Pt(32))
-        _paragraph(doc, _zh_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Pt(32))
+        kit.paragraph(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Pt(32))
+        kit.paragraph(doc, _zh_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Pt(32))
         if is_public:  # seed 003 ends with （此件公开发布）
             doc.add_paragraph()
-            _body(doc, "（此件公开发布）")
-        _page_numbers(doc)
-        return _to_bytes(doc)
+            kit.body(doc, "（此件公开发布）")
+        kit.page_numbers(doc)
+        return kit.to_bytes(doc)
 
 
 def pdf_from_docx(docx_bytes: bytes) -> bytes | None:
@@ -233,13 +240,15 @@ def pdf_from_docx(docx_bytes: bytes) -> bytes | None:
 def _cover(doc, *, spec: ApplicationType, application: Any, organization_name: str, values: dict) -> None:
     reference = getattr(application, "reference", "")
     if reference:
-        _paragraph(doc, _REFERENCE.format(reference=reference), size=Pt(9), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        kit.paragraph(doc, _REFERENCE.format(reference=reference), size=Pt(9), align=WD_ALIGN_PARAGRAPH.RIGHT)
     for _ in range(6):
         doc.add_paragraph()
-    _paragraph(doc, str(spec.label), bold=True, size=TITLE_SIZE, font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    kit.paragraph(
+        doc, str(spec.label), bold=True, size=TITLE_SIZE, font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
     title = getattr(application, "title", "")
     if title and title != str(spec.label):
-        _paragraph(doc, title, size=COVER_LINE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+        kit.paragraph(doc, title, size=COVER_LINE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     for _ in range(6):
         doc.add_paragraph()
 
@@ -251,15 +260,15 @@ def _cover(doc, *, spec: ApplicationType, application: Any, organization_name: s
     if contact:
         lines.append((_CONTACT, contact))
     for label, value in lines:
-        p = _paragraph(doc, str(label), size=COVER_LINE_SIZE, left_indent=Cm(3), space_after=Pt(12))
+        p = kit.paragraph(doc, str(label), size=COVER_LINE_SIZE, left_indent=Cm(3), space_after=Pt(12))
         if value:
-            _run(p, value, size=COVER_LINE_SIZE)
+            kit.run(p, value, size=COVER_LINE_SIZE)
         else:
-            _run(p, " " * 30, size=COVER_LINE_SIZE).underline = True
+            kit.run(p, " " * 30, size=COVER_LINE_SIZE).underline = True
     if spec.reviewing_body:
         for _ in range(6):
             doc.add_paragraph()
-        _paragraph(doc, _MADE_BY.format(body=str(spec.reviewing_body)), size=COVER_LINE_SIZE,
+        kit.paragraph(doc, _MADE_BY.format(body=str(spec.reviewing_body)), size=COVER_LINE_SIZE,
                    align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
 
 
@@ -267,8 +276,10 @@ def _contact(spec: ApplicationType, values: dict) -> str:
     """Contact person and telephone: the fields named ``*contact*`` or labelled 联系… (no table)."""
     parts = []
     for section, item in spec.iter_items():
-        if isinstance(item, Field) and item.kind in ("text", "phone") and (
-            "contact" in item.key.lower() or "联系" in item.label.zh
+        if (
+            isinstance(item, Field)
+            and item.kind in ("text", "phone")
+            and ("contact" in item.key.lower() or "联系" in item.label.zh)
         ):
             value = (values.get(section.key) or {}).get(item.key)
             if isinstance(value, str) and value.strip():
@@ -277,37 +288,39 @@ def _contact(spec: ApplicationType, values: dict) -> str:
 
 
 def _notes_page(doc, notes: tuple[T, ...]) -> None:
-    _paragraph(doc, str(_NOTES), bold=True, size=HEADING_SIZE, font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER,
+    kit.paragraph(doc, str(_NOTES), bold=True, size=HEADING_SIZE, font=HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER,
                space_after=Pt(12))  # fmt: skip
     for index, note in enumerate(notes, start=1):
         text = str(note).strip()
-        _body(doc, text if re.match(r"^\d", text) else f"{index}．{text}")
+        kit.body(doc, text if re.match(r"^\d", text) else f"{index}．{text}")
 
 
 def _commitment_page(doc, commitment: Commitment, accepted: Any) -> None:
-    _paragraph(doc, str(commitment.title), bold=True, size=TITLE_SIZE, font=HEADING_FONT,
+    kit.paragraph(doc, str(commitment.title), bold=True, size=TITLE_SIZE, font=HEADING_FONT,
                align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(18))  # fmt: skip
     for line in str(commitment.text).splitlines():
         if line.strip():
-            _body(doc, line.strip())
+            kit.body(doc, line.strip())
     for _ in range(3):
         doc.add_paragraph()
     for label in (_SEAL, _SIGNATURE):
-        _paragraph(doc, str(label), left_indent=Cm(8), space_after=Pt(12))
-    _paragraph(doc, str(_DATE_BLANK), align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Cm(1))
+        kit.paragraph(doc, str(label), left_indent=Cm(8), space_after=Pt(12))
+    kit.paragraph(doc, str(_DATE_BLANK), align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=Cm(1))
     if isinstance(accepted, Mapping) and accepted.get("accepted_at"):
         version = str(accepted.get("version") or "")
         line = _ACCEPTED.format(at=_format_moment(accepted["accepted_at"]), version=version)
         if version and version != commitment.version:
             line = line[:-1] + _CURRENT_VERSION.format(version=commitment.version) + line[-1:]
         doc.add_paragraph()
-        _paragraph(doc, line, italic=True, size=TABLE_SIZE, color=NOTE_COLOR, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        kit.paragraph(
+            doc, line, italic=True, size=TABLE_SIZE, color=NOTE_COLOR, align=WD_ALIGN_PARAGRAPH.RIGHT
+        )
 
 
 def _section(doc, *, number: int, section: Section, bucket: dict, placeholder: str) -> None:
     doc.add_heading(f"{_numeral(number)}{section.label}", level=1)
     if section.help:
-        _note(doc, str(section.help))
+        kit.note(doc, str(section.help))
     fields: list[Field] = []
     for item in section.items:
         if isinstance(item, Table):
@@ -322,21 +335,21 @@ def _section(doc, *, number: int, section: Section, bucket: dict, placeholder: s
 
 
 def _fields_table(doc, fields: list[Field], bucket: dict, placeholder: str) -> None:
-    grid = _new_table(doc, rows=len(fields), widths=(4.5, TEXT_WIDTH_CM - 4.5))
+    grid = kit.new_table(doc, rows=len(fields), widths=(4.5, TEXT_WIDTH_CM - 4.5))
     for row, field_ in zip(grid.rows, fields, strict=True):
         label, value = row.cells
-        _shade(label)
-        _write(label, _label(field_))
-        _write(value, _value_text(field_, bucket.get(field_.key)) or placeholder)
+        kit.shade(label)
+        kit.write(label, _label(field_))
+        kit.write(value, _value_text(field_, bucket.get(field_.key)) or placeholder)
     doc.add_paragraph()
 
 
 def _data_table(doc, table: Table, raw_rows: Any, placeholder: str) -> None:
-    caption = _paragraph(doc, _TABLE_CAPTION.format(label=str(table.label)), bold=True,
+    caption = kit.paragraph(doc, _TABLE_CAPTION.format(label=str(table.label)), bold=True,
                          align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
     caption.paragraph_format.keep_with_next = True
     if table.help:
-        _note(doc, str(table.help)).paragraph_format.keep_with_next = True
+        kit.note(doc, str(table.help)).paragraph_format.keep_with_next = True
     rows = [row if isinstance(row, dict) else {} for row in raw_rows] if isinstance(raw_rows, list) else []
     if table.fixed_rows:
         data = [(str(label), rows[i] if i < len(rows) else {}) for i, label in enumerate(table.fixed_rows)]
@@ -352,26 +365,26 @@ def _data_table(doc, table: Table, raw_rows: Any, placeholder: str) -> None:
     size = WIDE_TABLE_SIZE if len(widths) > 6 else None
     center = WD_ALIGN_PARAGRAPH.CENTER
 
-    grid = _new_table(doc, rows=1, widths=widths)
-    _repeat_as_header(grid.rows[0])
+    grid = kit.new_table(doc, rows=1, widths=widths)
+    kit.repeat_as_header(grid.rows[0])
     for cell, text in zip(grid.rows[0].cells, [str(first_header), *map(_label, columns)], strict=True):
-        _shade(cell)
-        _write(cell, text, bold=True, align=center, size=size)
+        kit.shade(cell)
+        kit.write(cell, text, bold=True, align=center, size=size)
     for first, row in data:
         cells = grid.add_row().cells
-        _write(cells[0], first, align=None if table.fixed_rows else center, size=size)
+        kit.write(cells[0], first, align=None if table.fixed_rows else center, size=size)
         for cell, column in zip(cells[1:], columns, strict=True):
-            _write(cell, _value_text(column, row.get(column.key)) or placeholder, size=size)
+            kit.write(cell, _value_text(column, row.get(column.key)) or placeholder, size=size)
     if not data:
         cells = grid.add_row().cells
-        _write(cells[0].merge(cells[-1]), placeholder, align=center, size=size)
+        kit.write(cells[0].merge(cells[-1]), placeholder, align=center, size=size)
     if table.total:
         cells = grid.add_row().cells
-        _write(cells[0], str(_TOTAL), bold=True, align=center, size=size)
+        kit.write(cells[0], str(_TOTAL), bold=True, align=center, size=size)
         for cell, column in zip(cells[1:], columns, strict=True):
             if column.key in table.total:
                 total = _column_total([row for _, row in data], column)
-                _write(cell, "" if total is None else _format_number(total), bold=True, size=size)
+                kit.write(cell, "" if total is None else _format_number(total), bold=True, size=size)
     doc.add_paragraph()
 
 
@@ -384,18 +397,18 @@ def _attachment_list(doc, *, number: int, spec: ApplicationType, attachments: li
     slots = [(slot.key, str(slot.label)) for slot in spec.attachments]
     slots += [(key, key) for key in by_slot if key not in known]
 
-    grid = _new_table(doc, rows=1, widths=(1.2, 3.6, 4.6, 3.4, 3.2))
-    _repeat_as_header(grid.rows[0])
+    grid = kit.new_table(doc, rows=1, widths=(1.2, 3.6, 4.6, 3.4, 3.2))
+    kit.repeat_as_header(grid.rows[0])
     for cell, text in zip(grid.rows[0].cells, _ATTACHMENT_HEADER, strict=True):
-        _shade(cell)
-        _write(cell, str(text), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        kit.shade(cell)
+        kit.write(cell, str(text), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     count = 0
     for key, label in slots:
         files = by_slot.get(key, [])
         if not files:
             cells = grid.add_row().cells
-            _write(cells[1], label)
-            _write(cells[2], str(_NOT_PROVIDED), italic=True, color=NOTE_COLOR)
+            kit.write(cells[1], label)
+            kit.write(cells[2], str(_NOT_PROVIDED), italic=True, color=NOTE_COLOR)
         for attachment in files:
             count += 1
             stored = attachment.file
@@ -405,26 +418,26 @@ def _attachment_list(doc, *, number: int, spec: ApplicationType, attachments: li
             if getattr(attachment, "valid_until", None):
                 dates.append(_VALID_UNTIL.format(date=_format_date(attachment.valid_until)))
             cells = grid.add_row().cells
-            _write(cells[0], str(count), align=WD_ALIGN_PARAGRAPH.CENTER)
-            _write(cells[1], label)
-            _write(cells[2], getattr(stored, "original_name", ""))
-            _write(cells[3], (getattr(stored, "sm3", "") or "")[:16], font="Consolas")
-            _write(cells[4], "\n".join(dates))
+            kit.write(cells[0], str(count), align=WD_ALIGN_PARAGRAPH.CENTER)
+            kit.write(cells[1], label)
+            kit.write(cells[2], getattr(stored, "original_name", ""))
+            kit.write(cells[3], (getattr(stored, "sm3", "") or "")[:16], font="Consolas")
+            kit.write(cells[4], "\n".join(dates))
     doc.add_paragraph()
 
 
 def _review_table(doc, *, number: int, spec: ApplicationType, opinions: Mapping[str, str]) -> None:
     """seed 003 九、审核推荐意见: one row per stage, opinion above a seal and date block."""
     doc.add_heading(f"{_numeral(number)}{_REVIEW}", level=1)
-    grid = _new_table(doc, rows=len(spec.stages), widths=(4.0, TEXT_WIDTH_CM - 4.0))
+    grid = kit.new_table(doc, rows=len(spec.stages), widths=(4.0, TEXT_WIDTH_CM - 4.0))
     for row, stage in zip(grid.rows, spec.stages, strict=True):
         row.height, row.height_rule = Cm(4), WD_ROW_HEIGHT_RULE.AT_LEAST
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         label, body = row.cells
-        _shade(label)
-        _write(label, str(stage.label), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        kit.shade(label)
+        kit.write(label, str(stage.label), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         opinion = (opinions.get(stage.key) or "").strip()
-        _write(body, opinion)
+        kit.write(body, opinion)
         body.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
         for _ in range(1 if opinion else 3):
             body.add_paragraph(style="Table Text")
@@ -432,7 +445,7 @@ def _review_table(doc, *, number: int, spec: ApplicationType, opinions: Mapping[
             p = body.add_paragraph(style="Table Text")
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.paragraph_format.right_indent = Cm(1)
-            _run(p, text)
+            kit.run(p, text)
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -565,176 +578,11 @@ def _grant_sentence(*, spec: ApplicationType, qualification_title: str, builds: 
                 "建设期满后编制自评报告，按程序申请验收。")  # fmt: skip
     if valid_until is None and spec.validity_years:
         valid_until = _add_months(day, 12 * spec.validity_years) - timedelta(days=1)
-    granted = f"同意认定你单位为{qualification_title}" if qualification_title else f"你单位申报的《{spec.label.zh}》审核通过"
+    granted = (
+        f"同意认定你单位为{qualification_title}"
+        if qualification_title
+        else f"你单位申报的《{spec.label.zh}》审核通过"
+    )
     if valid_until:
         return f"{granted}，有效期自{_zh_date(day)}至{_zh_date(valid_until)}。"
     return f"{granted}。"
-
-
-# --- python-docx plumbing -----------------------------------------------------------------------
-
-
-def _new_document(*, margins: tuple[float, float, float, float], body_size: Length):
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = map(Cm, margins)
-    styles = doc.styles
-    normal = styles["Normal"]
-    normal.font.size = body_size
-    _set_fonts(normal.element, BODY_FONT)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal.element.get_or_add_rPr().insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.25
-    for name, size in (("Heading 1", HEADING_SIZE), ("Heading 2", COVER_LINE_SIZE)):
-        heading = styles[name]
-        heading.font.size = size
-        heading.font.bold = False  # 黑体 is heavy already; the seeds' headings are not bolded
-        heading.font.color.rgb = RGBColor(0, 0, 0)
-        _set_fonts(heading.element, HEADING_FONT)
-        heading.paragraph_format.space_before = Pt(12)
-        heading.paragraph_format.space_after = Pt(6)
-    table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-    table_text.base_style = normal
-    table_text.font.size = TABLE_SIZE
-    table_text.paragraph_format.line_spacing = 1.0
-    table_text.paragraph_format.space_before = Pt(2)
-    table_text.paragraph_format.space_after = Pt(2)
-    return doc
-
-
-def _set_fonts(element, east_asia: str, latin: str = LATIN_FONT) -> None:
-    """Word takes the typeface of CJK text from ``w:eastAsia``, which python-docx's ``font.name``
-    leaves alone; theme attributes would override the names, so they go."""
-    fonts = element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-
-
-def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: Length | None = None,
-         color: RGBColor | None = None, font: str | None = None):  # fmt: skip
-    run = paragraph.add_run()
-    for i, line in enumerate(str(text).split("\n")):
-        if i:
-            run.add_break()
-        run.add_text(line)
-    run.bold = bold or None
-    run.italic = italic or None
-    if size is not None:
-        run.font.size = size
-    if color is not None:
-        run.font.color.rgb = color
-    if font is not None:
-        _set_fonts(run._element, font, latin=font)
-    return run
-
-
-def _paragraph(container, text: str = "", *, bold: bool = False, italic: bool = False, size: Length | None = None,
-               color: RGBColor | None = None, font: str | None = None, align=None, left_indent: Length | None = None,
-               right_indent: Length | None = None, space_after: Length | None = None):  # fmt: skip
-    p = container.add_paragraph()
-    if text:
-        _run(p, text, bold=bold, italic=italic, size=size, color=color, font=font)
-    if align is not None:
-        p.alignment = align
-    fmt = p.paragraph_format
-    if left_indent is not None:
-        fmt.left_indent = left_indent
-    if right_indent is not None:
-        fmt.right_indent = right_indent
-    if space_after is not None:
-        fmt.space_after = space_after
-    return p
-
-
-def _body(doc, text: str):
-    """A body paragraph indented by two characters, as Chinese documents are."""
-    p = _paragraph(doc, text)
-    p.paragraph_format.first_line_indent = Pt(2 * doc.styles["Normal"].font.size.pt)
-    return p
-
-
-def _note(doc, text: str):
-    return _paragraph(doc, text, italic=True, size=TABLE_SIZE, color=NOTE_COLOR, space_after=Pt(6))
-
-
-def _new_table(doc, *, rows: int, widths: Iterable[float]):
-    widths = list(widths)
-    grid = doc.add_table(rows=rows, cols=len(widths))
-    grid.style = doc.styles["Table Grid"]
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False  # fixed layout: long values wrap instead of widening the table off the page
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = Cm(width)
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-    return grid
-
-
-def _write(cell, text: str, *, bold: bool = False, italic: bool = False, align=None, size: Length | None = None,
-           color: RGBColor | None = None, font: str | None = None) -> None:  # fmt: skip
-    p = cell.paragraphs[0]
-    p.style = "Table Text"
-    if text:
-        _run(p, text, bold=bold, italic=italic, size=size, color=color, font=font)
-    if align is not None:
-        p.alignment = align
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-
-
-def _shade(cell, fill: str = SHADE) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().insert_element_before(
-        shading, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-        "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
-    )  # fmt: skip
-
-
-def _repeat_as_header(row) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-
-
-def _bottom_rule(paragraph, *, color: str) -> None:
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "6"), ("w:color", color)):
-        bottom.set(qn(key), value)
-    border.append(bottom)
-    paragraph._p.get_or_add_pPr().insert_element_before(
-        border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-        "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-        "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-        "w:rPr", "w:sectPr", "w:pPrChange",
-    )  # fmt: skip
-
-
-def _page_numbers(doc) -> None:
-    """Centred page numbers, none on the first page (the cover or the letter's first page)."""
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    p._p.append(field)
-
-
-def _to_bytes(doc) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
