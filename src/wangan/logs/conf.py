@@ -43,6 +43,20 @@ def get(name: str) -> int:
     return value if value > 0 else var.default
 
 
+# Text settings (paths and names), read the same way.
+TEXT_VARS: tuple[tuple[str, str, str], ...] = (
+    ("WANGAN_LOG_REPORT_FONT", "", "font of PDF reports: a TrueType file with Chinese glyphs (.ttf, .ttc, "
+                                   "path#N for a .ttc sub-font; embedded) or a standard CID font name "
+                                   "(STSong-Light); default: the first TrueType Chinese font found, else STSong-Light"),
+)  # fmt: skip
+_TEXT = {name: default for name, default, _doc in TEXT_VARS}
+
+
+def text(name: str) -> str:
+    """The current value of a declared text variable (stripped; the default when unset)."""
+    return os.environ.get(name, "").strip() or _TEXT[name]
+
+
 def retention_days() -> int:
     # 等保 2.0 and DESIGN.md: logs are kept at least 180 days; a smaller value is raised to it.
     return max(180, get("WANGAN_LOG_RETENTION_DAYS"))

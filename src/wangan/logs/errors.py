@@ -49,3 +49,13 @@ class ReportPeriodInvalid(DomainError):
 class TaskStateInvalid(DomainError):
     code = "COLLECTION_TASK_STATE"
     status = 409
+
+
+class ReportNotReady(DomainError):
+    code = "REPORT_NOT_READY"
+    status = 409
+
+
+class ReportTaskInvalid(DomainError):
+    code = "REPORT_TASK_INVALID"
+    status = 422

@@ -26,8 +26,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from wangan.engines.logscan import Alert as EngineAlert
-from wangan.engines.logscan import Event, Pipeline, ReadStats, ScanResult, iter_file_lines, rate
-from wangan.logs import conf
+from wangan.engines.logscan import AttackChain as EngineChain
+from wangan.engines.logscan import EntityRisk as EngineRisk
+from wangan.engines.logscan import Event, Pipeline, ReadStats, iter_file_lines, rate
+from wangan.logs import conf, crossbatch
 from wangan.logs.choices import LEVEL_RANK
 from wangan.logs.models import (
     Alert,
@@ -99,12 +101,19 @@ class Feed:
 
 
 def _events(pipe: Pipeline, items: Iterable[tuple[str | None, str]], feed: Feed, *, cap: int,
-            on_progress: Callable[[int], None] | None = None) -> Iterator[Event]:  # fmt: skip
-    """Parse and detect every line; yield the events to store (up to ``cap``; the rest are counted)."""
+            on_progress: Callable[[int], None] | None = None,
+            warm: Callable[[float], None] | None = None) -> Iterator[Event]:  # fmt: skip
+    """Parse and detect every line; yield the events to store (up to ``cap``; the rest are counted).
+
+    ``warm`` is called once with the first event time, before that event is fed (cross-batch warm-up).
+    """
     parse_for = pipe.parser_for
     for source, line in items:
         feed.lines += 1
         ev = parse_for(source).parse(line, feed.lines)
+        if warm is not None and ev.timestamp is not None:
+            warm(ev.timestamp)
+            warm = None
         new = pipe.feed(ev)
         if new:
             feed.alerts.extend(new)
@@ -152,18 +161,24 @@ def _alert_row(a: EngineAlert, *, scan: Scan, batch: IngestBatch | None) -> Aler
     )  # fmt: skip
 
 
-def _store_alerts(alerts: list[EngineAlert], *, scan: Scan, batch: IngestBatch | None) -> int:
+def _store_alerts(alerts: list[EngineAlert], *, scan: Scan, batch: IngestBatch | None) -> list[Alert]:
     rows = [_alert_row(a, scan=scan, batch=batch) for a in alerts]
-    Alert.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    Alert.objects.bulk_create(rows, batch_size=1000)  # primary keys come back (PostgreSQL, SQLite ≥ 3.35)
+    return rows
 
 
-def _store_chains_and_risks(result: ScanResult, *, scan: Scan) -> None:
+def _store_chains_and_risks(chains_in: list[EngineChain], risks_in: list[EngineRisk], *, scan: Scan,
+                            alert_ids: dict[int, int] | None = None) -> None:  # fmt: skip
+    """Replace the scan's chains and risks; ``alert_ids`` (id(engine alert) -> Alert pk) goes into each
+    step, so that a later batch can tell which chains its own chains take over."""
     AttackChain.objects.filter(scan=scan).delete()
     EntityRisk.objects.filter(scan=scan).delete()
     chains = []
-    for c in result.chains:
+    for c in chains_in:
         d = c.to_dict()
+        if alert_ids:
+            for step, row in zip(c.steps, d["steps"], strict=True):
+                row["alert_id"] = alert_ids.get(id(step.alert))
         chains.append(AttackChain(
             organization_id=scan.organization_id, scan=scan, number=c.id, start=_to_dt(c.start), end=_to_dt(c.end),
             max_level=c.max_level, level_rank=LEVEL_RANK.get(c.max_level, 2), score=round(c.score, 3),
@@ -172,7 +187,7 @@ def _store_chains_and_risks(result: ScanResult, *, scan: Scan) -> None:
         ))  # fmt: skip
     AttackChain.objects.bulk_create(chains, batch_size=500)
     risks = []
-    for r in result.risks:
+    for r in risks_in:
         risks.append(EntityRisk(
             organization_id=scan.organization_id, scan=scan, entity=_text(r.entity, 300), kind=r.kind[:10],
             value=_text(r.value, 290), score=round(r.score, 3), alerts=r.alerts, max_level=r.max_level,
@@ -289,25 +304,33 @@ def batch_process(*, batch: IngestBatch, progress: Callable[[int], None] | None 
                        fallback_ts=batch.received_at, default_host=source.host)  # fmt: skip
     cap = conf.get("WANGAN_LOG_MAX_EVENTS_PER_BATCH")
     display = batch.file_name or f"batch-{batch.pk}"
+    past = crossbatch.Context(batch=batch, pipe=pipe, parser_name=display)
     if batch.file_id:
         name = batch.file.storage_name
         size = max(1, batch.file.size)
         report = (lambda _n: progress(min(99, int(100 * pipe.read_stats.bytes / size)))) if progress else None
         with _local_path(name) as path:
             event_store().write(ctx, _events(pipe, _file_items(path, display, pipe.read_stats), feed, cap=cap,
-                                             on_progress=report))  # fmt: skip
+                                             on_progress=report, warm=past.warm))  # fmt: skip
     elif batch.spool_name:
         total = max(1, batch.lines)
         report = (lambda n: progress(min(99, int(100 * n / total)))) if progress else None
         with _local_path(batch.spool_name) as path:
-            event_store().write(ctx, _events(pipe, bulk_items(path, display), feed, cap=cap, on_progress=report))
+            event_store().write(ctx, _events(pipe, bulk_items(path, display), feed, cap=cap, on_progress=report,
+                                             warm=past.warm))  # fmt: skip
     result = pipe.result()
+    linked = crossbatch.link(batch=batch, alerts=result.alerts, criticality=pipe.criticality)
     reasons, refused = _reasons(feed, pipe.read_stats)
     with transaction.atomic():
-        alert_n = _store_alerts(result.alerts, scan=scan, batch=batch)
-        _store_chains_and_risks(result, scan=scan)
+        rows = _store_alerts(result.alerts, scan=scan, batch=batch)
+        alert_n = len(rows)
+        ids = {id(a): row.pk for a, row in zip(result.alerts, rows, strict=True)}
+        _store_chains_and_risks(linked.chains, linked.risks, scan=scan, alert_ids={**linked.stored_ids, **ids})
+        taken = {linked.stored_ids[id(s.alert)] for c in linked.chains for s in c.steps if id(s.alert) in linked.stored_ids}
+        crossbatch.supersede(batch=batch, scan=scan, linked=linked, taken=taken)
         _store_templates(result.templates, source=source, at=batch.received_at)
-        stats = dict(result.stats)
+        stats = dict(result.stats) | {"cross_batch": {"replayed_events": past.replayed, "baseline_events": past.baseline,
+                                                       "linked_alerts": len(linked.stored_ids)}}
         IngestBatch.objects.filter(pk=batch.pk).update(
             status="done", lines=_received_lines(batch, feed, pipe.read_stats),
             accepted=feed.stored, refused=batch.refused + refused if batch.spool_name else refused,
@@ -317,7 +340,7 @@ def batch_process(*, batch: IngestBatch, progress: Callable[[int], None] | None 
         )  # fmt: skip
         Scan.objects.filter(pk=scan.pk).update(
             status="done", stats=_jsonable(stats), rules=_jsonable(_rules_summary(result.rules)),
-            events=feed.lines, alert_count=alert_n, chain_count=len(result.chains), finished_at=timezone.now(),
+            events=feed.lines, alert_count=alert_n, chain_count=len(linked.chains), finished_at=timezone.now(),
         )  # fmt: skip
     if batch.spool_name:
         with contextlib.suppress(OSError):
@@ -385,7 +408,7 @@ class StreamSession:
         event_store().write(ctx, _events(self.pipe, ((self.channel, ln) for ln in lines), feed, cap=len(lines) + 1))
         rate(feed.alerts, None, criticality=criticality_map(source=self.source))
         with transaction.atomic():
-            n = _store_alerts(feed.alerts, scan=self.scan, batch=batch)
+            n = len(_store_alerts(feed.alerts, scan=self.scan, batch=batch))
             IngestBatch.objects.filter(pk=batch.pk).update(
                 status="done", accepted=feed.stored, first_event_at=_to_dt(feed.first_ts),
                 last_event_at=_to_dt(feed.last_ts), processed_at=timezone.now(),
@@ -400,7 +423,7 @@ class StreamSession:
         """Refresh the session's chains, risks and templates from everything the pipeline has seen."""
         result = self.pipe.result()
         with transaction.atomic():
-            _store_chains_and_risks(result, scan=self.scan)
+            _store_chains_and_risks(result.chains, result.risks, scan=self.scan)
             _store_templates(result.templates, source=self.source, at=timezone.now())
             Scan.objects.filter(pk=self.scan.pk).update(
                 stats=_jsonable(result.stats), rules=_jsonable(_rules_summary(result.rules)),

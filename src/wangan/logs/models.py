@@ -37,6 +37,10 @@ class LogSource(models.Model):
     refused_lines = models.PositiveBigIntegerField(default=0)
     last_refused_at = models.DateTimeField(null=True, blank=True)
     last_refused_reason = models.CharField(max_length=40, blank=True)
+    # Batches of one source are analysed one at a time, in the order received (cross-batch correlation
+    # needs the earlier ones stored); the worker doing it holds this lease (see ``batchqueue``).
+    ingest_lease_token = models.CharField(max_length=32, blank=True)
+    ingest_lease_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -114,7 +118,11 @@ class IngestBatch(models.Model):
 
 
 class LogEvent(models.Model):
-    """One normalized log line (ECS-like columns); read and written only through ``store.EventStore``."""
+    """One normalized log line (ECS-like columns); read and written only through ``store.EventStore``.
+
+    On PostgreSQL the table is partitioned by month on ``ts`` (migration 0003; primary key ``(id, ts)``
+    there), which Django cannot declare: the model stays as it is and the migration does the DDL.
+    """
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     source = models.ForeignKey(LogSource, on_delete=models.CASCADE, related_name="+")
@@ -351,7 +359,7 @@ class CollectionTask(models.Model):
 
 
 class AnalysisReport(models.Model):
-    """《日志分析和审计报告》 for a period, generated in the background as DOCX."""
+    """《日志分析和审计报告》 for a period, generated in the background as DOCX and PDF."""
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(CollectionTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
@@ -360,8 +368,17 @@ class AnalysisReport(models.Model):
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     job_id_ref = models.BigIntegerField(null=True, blank=True)
     file = models.ForeignKey("core.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pdf_file = models.ForeignKey("core.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pdf_error = models.CharField(max_length=500, blank=True)  # why there is no PDF (e.g. no CJK font)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The contract task (contracts app, item "log_analysis") the report was handed in for; an id, not a
+    # foreign key: the contracts app is reached through its services and selectors only.
+    contract_task_ref = models.BigIntegerField(null=True, blank=True)
+    contract_task_label = models.CharField(max_length=300, blank=True)
+    attached_at = models.DateTimeField(null=True, blank=True)
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,10 @@
-"""《日志分析和审计报告》 as DOCX (seed 004 附件3 §6 服务成果).
+"""《日志分析和审计报告》 (seed 004 附件3 §6 服务成果): its content, and the DOCX rendering.
 
-The report is a Chinese deliverable of the contract, so its fixed wording is Chinese whatever the
-requester's language (like the filings decision letter).  It reads through the selectors as the user
-who requested it, so it never shows more than that user may see.
+The content is built once as a list of :class:`Block` (title, headings, paragraphs, tables) and
+rendered twice — DOCX here, PDF in ``report_pdf`` — so both documents say the same.  The report is a
+Chinese deliverable of the contract, so its fixed wording is Chinese whatever the requester's
+language (like the filings decision letter).  It reads through the selectors as the user who
+requested it, so it never shows more than that user may see.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
@@ -33,6 +36,7 @@ BODY_SIZE = Pt(12)  # 小四
 TABLE_SIZE = Pt(9)  # 小五
 MAX_CHAINS = 10
 MAX_RISKS = 20
+EMPTY = "无"  # an empty table says so
 
 LEVEL_ZH = {"informational": "信息", "low": "低", "medium": "中", "high": "高", "critical": "严重"}
 TACTIC_ZH = {
@@ -41,7 +45,12 @@ TACTIC_ZH = {
     "credential-access": "凭据访问", "discovery": "发现", "lateral-movement": "横向移动", "collection": "收集",
     "command-and-control": "命令与控制", "exfiltration": "数据渗出", "impact": "影响",
 }  # fmt: skip
-REVIEW_ZH = {"authorized": "授权访问", "unauthorized": "非授权访问", "privileged": "特权操作", "faults": "系统故障与异常"}
+REVIEW_ZH = {
+    "authorized": "授权访问",
+    "unauthorized": "非授权访问",
+    "privileged": "特权操作",
+    "faults": "系统故障与异常",
+}
 
 # Hardening advice per ATT&CK tactic seen in the period (审计总结: 完善已有的加固方案).
 ADVICE = {
@@ -68,7 +77,8 @@ BASELINE_ADVICE = [
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _clean(value) -> str:
+def clean_text(value) -> str:
+    """Text safe for XML (DOCX) and the PDF: control characters replaced."""
     return _XML_BAD.sub("\ufffd", "" if value is None else str(value))
 
 
@@ -103,43 +113,49 @@ def _setup(doc) -> None:
         _font(doc.styles[name], size=size, bold=True, east_asia=HEADING_FONT, color=RGBColor(0, 0, 0))
 
 
-def _p(doc, text: str, *, bold: bool = False, align=None, size=None):
-    para = doc.add_paragraph()
-    run = para.add_run(_clean(text))
-    _font(run, bold=bold, size=size)
-    if align is not None:
-        para.alignment = align
-    return para
-
-
-def _h(doc, text: str, level: int = 1):
-    head = doc.add_heading(level=level)
-    _font(head.add_run(_clean(text)), east_asia=HEADING_FONT, bold=True)
-    return head
-
-
-def _table(doc, header: list[str], rows: list[list], widths: list[float] | None = None):
+def _docx_table(doc, header: list[str], rows: list[list]):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(_clean(text)), bold=True, size=TABLE_SIZE, east_asia=HEADING_FONT)
+        _font(
+            cell.paragraphs[0].add_run(clean_text(text)), bold=True, size=TABLE_SIZE, east_asia=HEADING_FONT
+        )
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run(_clean(value)), size=TABLE_SIZE)
-    if widths:
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths, strict=True):
-                cell.width = Cm(w)
+            _font(cell.paragraphs[0].add_run(clean_text(value)), size=TABLE_SIZE)
     if not rows:
         cells = table.add_row().cells
         merged = cells[0].merge(cells[-1])
         merged.text = ""
-        _font(merged.paragraphs[0].add_run("无"), size=TABLE_SIZE)
+        _font(merged.paragraphs[0].add_run(EMPTY), size=TABLE_SIZE)
     return table
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the report, the same for DOCX and PDF: a title, a heading, a paragraph or a table."""
+
+    kind: str  # title | center | h1 | h2 | p | note | table
+    text: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple, ...] = ()
+
+
+class _Content:
+    """Collects the blocks in order (the report reads top to bottom like the document)."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def add(self, kind: str, text: str = "") -> None:
+        self.blocks.append(Block(kind, text))
+
+    def table(self, header: list[str], rows: list[list]) -> None:
+        self.blocks.append(Block("table", header=tuple(header), rows=tuple(tuple(r) for r in rows)))
 
 
 def _dt(value) -> str:
@@ -154,8 +170,11 @@ def _tactics(tactics) -> str:
     return " → ".join(TACTIC_ZH.get(t, t) for t in tactics or []) or "—"
 
 
-def report_docx(*, report: AnalysisReport, progress: Callable[[int], None] | None = None) -> tuple[bytes, dict]:
-    """Render the report; returns the DOCX bytes and a summary (counts) kept on the report row."""
+def report_content(
+    *, report: AnalysisReport, progress: Callable[[int], None] | None = None
+) -> tuple[list[Block], dict]:
+    """What the report says, read through the selectors as its requester; returns the blocks and a
+    summary (counts) kept on the report row."""
     user = report.created_by
     tz = timezone.get_default_timezone()
     since = timezone.make_aware(datetime.combine(report.period_start, time.min), tz)
@@ -174,84 +193,93 @@ def report_docx(*, report: AnalysisReport, progress: Callable[[int], None] | Non
     batches = list(selectors.batches_in_period_for(user=user, since=since, until=until)[:30])
     step(40)
 
-    doc = Document()
-    _setup(doc)
-    title = doc.add_heading(level=0)
-    _font(title.add_run(TITLE), east_asia=HEADING_FONT, bold=True, size=Pt(22))
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _p(doc, f"服务对象：{report.organization.name}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, f"分析期间：{report.period_start:%Y年%m月%d日} 至 {report.period_end:%Y年%m月%d日}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc = _Content()
+    doc.add("title", TITLE)
+    doc.add("center", f"服务对象：{report.organization.name}")
+    doc.add("center", f"分析期间：{report.period_start:%Y年%m月%d日} 至 {report.period_end:%Y年%m月%d日}")
     if report.task_id:
-        _p(doc, f"对应日志收集任务：{report.task.year} 年第 {report.task.quarter} 季度", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc, f"报告生成时间：{_dt(timezone.now())}", align=WD_ALIGN_PARAGRAPH.CENTER)
+        doc.add("center", f"对应日志收集任务：{report.task.year} 年第 {report.task.quarter} 季度")
+    doc.add("center", f"报告生成时间：{_dt(timezone.now())}")
 
     total_lines = sum(v["lines"] or 0 for v in volumes)
     total_events = sum(v["accepted"] or 0 for v in volumes)
     total_refused = sum(v["refused"] or 0 for v in volumes)
     alert_total = sum(levels.values())
 
-    _h(doc, "一、范围与方法")
-    _p(doc, f"本次分析覆盖 {len(volumes)} 个日志来源，共接收日志 {total_lines} 行，标准化入库事件 {total_events} 条，"
+    doc.add("h1", "一、范围与方法")
+    doc.add("p", f"本次分析覆盖 {len(volumes)} 个日志来源，共接收日志 {total_lines} 行，标准化入库事件 {total_events} 条，"
             f"拒收 {total_refused} 行（原因见第二部分）。日志经标准化解析后，使用 Sigma 检测规则进行攻击模式匹配，"
             "按主机、用户和来源地址在时间窗口内进行关联分析，构建攻击链并研判风险等级，"
             "评审内容包括授权访问、非授权访问、特权操作、系统故障与异常等情况。")  # fmt: skip
 
-    _h(doc, "二、日志来源与数量")
-    _table(doc, ["来源", "主机", "重要程度", "批次", "接收行数", "入库事件", "拒收行数", "最早事件", "最晚事件"],
+    doc.add("h1", "二、日志来源与数量")
+    doc.table(["来源", "主机", "重要程度", "批次", "接收行数", "入库事件", "拒收行数", "最早事件", "最晚事件"],
            [[v["source__name"], v["source__host"] or "—", v["source__criticality"], v["batches"], v["lines"] or 0,
              v["accepted"] or 0, v["refused"] or 0, _dt(v["first"]), _dt(v["last"])] for v in volumes])  # fmt: skip
-    _p(doc, "日志完整性：每一批接收的日志均记录 SM3 摘要、行数、字节数、入库与拒收数量及原因（部分批次如下）。")
-    _table(doc, ["批次", "来源", "渠道", "接收时间", "行数", "拒收", "原因", "SM3 摘要"],
+    doc.add(
+        "p",
+        "日志完整性：每一批接收的日志均记录 SM3 摘要、行数、字节数、入库与拒收数量及原因（部分批次如下）。",
+    )
+    doc.table(["批次", "来源", "渠道", "接收时间", "行数", "拒收", "原因", "SM3 摘要"],
            [[b.pk, b.source.name, b.get_channel_display(), _dt(b.received_at), b.lines, b.refused,
              "；".join(f"{REFUSAL_LABELS.get(k, k)} {n}" for k, n in (b.reasons or {}).items()) or "—",
              (b.sm3[:16] + "…") if b.sm3 else "—"] for b in batches])  # fmt: skip
 
-    _h(doc, "三、日志审查发现")
+    doc.add("h1", "三、日志审查发现")
     for kind in selectors.REVIEW_KINDS:
-        _h(doc, f"{REVIEW_ZH[kind]}：{review[kind]} 条", level=2)
+        doc.add("h2", f"{REVIEW_ZH[kind]}：{review[kind]} 条")
         tops = []
         for field, label in (("user", "用户"), ("src_ip", "来源地址"), ("host", "主机")):
             for r in selectors.review_top_for(user=user, kind=kind, window=window, field=field, n=5):
                 tops.append([label, r[field], r["n"]])
         if tops:
-            _table(doc, ["维度", "值", "次数"], tops)
+            doc.table(["维度", "值", "次数"], tops)
         else:
-            _p(doc, "本期未发现此类记录。")
-    _h(doc, f"异常：新出现的日志模板 {len(templates)} 个", level=2)
-    _table(doc, ["来源", "首次出现", "次数", "模板"],
+            doc.add("p", "本期未发现此类记录。")
+    doc.add("h2", f"异常：新出现的日志模板 {len(templates)} 个")
+    doc.table(["来源", "首次出现", "次数", "模板"],
            [[t.source.name, _dt(t.first_seen_at), t.count, t.template[:200]] for t in templates])  # fmt: skip
     step(60)
 
-    _h(doc, "四、告警统计")
-    _p(doc, f"本期共产生告警 {alert_total} 条：" + "，".join(
-        f"{LEVEL_ZH.get(k, k)} {levels.get(k, 0)} 条" for k in ("critical", "high", "medium", "low", "informational")) + "。")
-    _p(doc, "按检测规则统计（规则作者依据 Detection Rule License 一并列出）：")
-    _table(doc, ["规则", "级别", "作者", "告警数"],
+    doc.add("h1", "四、告警统计")
+    doc.add(
+        "p",
+        f"本期共产生告警 {alert_total} 条："
+        + "，".join(
+            f"{LEVEL_ZH.get(k, k)} {levels.get(k, 0)} 条"
+            for k in ("critical", "high", "medium", "low", "informational")
+        )
+        + "。",
+    )
+    doc.add("p", "按检测规则统计（规则作者依据 Detection Rule License 一并列出）：")
+    doc.table(["规则", "级别", "作者", "告警数"],
            [[r["title"], LEVEL_ZH.get(r["level"], r["level"]), r["author"], r["n"]] for r in rules])  # fmt: skip
 
-    _h(doc, "五、攻击链（按危害排序）")
+    doc.add("h1", "五、攻击链（按危害排序）")
     if not chains:
-        _p(doc, "本期未构建出攻击链。")
+        doc.add("p", "本期未构建出攻击链。")
     for i, c in enumerate(chains, 1):
-        _h(doc, f"攻击链 {i}：{_tactics(c.tactics)}（最高级别：{LEVEL_ZH.get(c.max_level, c.max_level)}）", level=2)
-        _p(doc, f"来源地址：{'、'.join(c.src_ips[:5]) or '—'}；用户：{'、'.join(c.users[:5]) or '—'}；"
+        doc.add(
+            "h2", f"攻击链 {i}：{_tactics(c.tactics)}（最高级别：{LEVEL_ZH.get(c.max_level, c.max_level)}）"
+        )
+        doc.add("p", f"来源地址：{'、'.join(c.src_ips[:5]) or '—'}；用户：{'、'.join(c.users[:5]) or '—'}；"
                 f"主机：{'、'.join(c.hosts[:5]) or '—'}；时间：{_dt(c.start)} 至 {_dt(c.end)}")  # fmt: skip
-        _table(doc, ["时间", "战术", "检测", "级别", "规则作者", "证据"],
+        doc.table(["时间", "战术", "检测", "级别", "规则作者", "证据"],
                [[_dt(s.get("timestamp")), TACTIC_ZH.get(s.get("tactic") or "", s.get("tactic") or "—"), s.get("title"),
                  LEVEL_ZH.get(s.get("level"), s.get("level")), s.get("author"), (s.get("evidence") or "")[:160]]
                 for s in c.steps[:15]])  # fmt: skip
     step(75)
 
-    _h(doc, "六、需优先处置的威胁")
-    _table(doc, ["排名", "对象", "风险分", "告警数", "最高级别", "战术", "主要证据（规则作者）"],
+    doc.add("h1", "六、需优先处置的威胁")
+    doc.table(["排名", "对象", "风险分", "告警数", "最高级别", "战术", "主要证据（规则作者）"],
            [[i, r["entity"], round(r["score"] or 0, 1), r["alerts"], LEVEL_ZH.get(r["max_level"], r["max_level"]),
              _tactics(r["tactics"]),
              "；".join(f"{e.get('title')}（{e.get('author')}）" for e in (r["evidence"] or [])[:3])]
             for i, r in enumerate(risks, 1)])  # fmt: skip
 
-    _h(doc, "七、ATT&CK 覆盖")
-    _p(doc, "本期告警涉及的 ATT&CK 战术与技术：")
-    _table(doc, ["战术", "告警数", "技术"],
+    doc.add("h1", "七、ATT&CK 覆盖")
+    doc.add("p", "本期告警涉及的 ATT&CK 战术与技术：")
+    doc.table(["战术", "告警数", "技术"],
            [[TACTIC_ZH.get(c["tactic"], c["tactic"]), c["alerts"], "、".join(c["techniques"][:10]) or "—"]
             for c in coverage])  # fmt: skip
     catalog = [r for r in rule_catalog(organization_id=report.organization_id) if r.is_enabled]
@@ -259,10 +287,16 @@ def report_docx(*, report: AnalysisReport, progress: Callable[[int], None] | Non
     for r in catalog:
         for t in r.tactics:
             covered[t] = covered.get(t, 0) + 1
-    _p(doc, f"启用的检测规则共 {len(catalog)} 条，覆盖的战术：" + "，".join(
-        f"{TACTIC_ZH.get(t, t)}（{n} 条）" for t, n in sorted(covered.items(), key=lambda kv: -kv[1])) + "。")
+    doc.add(
+        "p",
+        f"启用的检测规则共 {len(catalog)} 条，覆盖的战术："
+        + "，".join(
+            f"{TACTIC_ZH.get(t, t)}（{n} 条）" for t, n in sorted(covered.items(), key=lambda kv: -kv[1])
+        )
+        + "。",
+    )
 
-    _h(doc, "八、安全加固建议")
+    doc.add("h1", "八、安全加固建议")
     seen = [c["tactic"] for c in coverage if c["tactic"] in ADVICE]
     advice = [ADVICE[t] for t in seen]
     if review.get("faults"):
@@ -270,16 +304,46 @@ def report_docx(*, report: AnalysisReport, progress: Callable[[int], None] | Non
     if templates:
         advice.append("对新出现的日志模板进行人工判定，确认是否为新上线的业务或异常行为。")
     for n, text in enumerate([*advice, *BASELINE_ADVICE], 1):
-        _p(doc, f"{n}. {text}")
+        doc.add("p", f"{n}. {text}")
 
-    _h(doc, "九、说明")
-    _p(doc, "本报告中的检测规则部分来自 SigmaHQ 社区（Detection Rule License 1.1），每条匹配均注明规则作者；"
-            "内置规则作者为 Wangan logscan team。", size=Pt(10.5))  # fmt: skip
+    doc.add("h1", "九、说明")
+    doc.add("note", "本报告中的检测规则部分来自 SigmaHQ 社区（Detection Rule License 1.1），每条匹配均注明规则作者；"
+            "内置规则作者为 Wangan logscan team。")  # fmt: skip
     step(90)
 
-    buf = io.BytesIO()
-    doc.save(buf)
     summary = {"sources": len(volumes), "lines": total_lines, "events": total_events, "refused": total_refused,
                "alerts": alert_total, "chains": len(chains), "risks": len(risks), "review": review,
                "new_templates": len(templates)}  # fmt: skip
-    return buf.getvalue(), summary
+    return doc.blocks, summary
+
+
+def render_docx(blocks: list[Block]) -> bytes:
+    """The blocks as an A4 Word document (宋体 body, 黑体 headings, via ``w:eastAsia``)."""
+    doc = Document()
+    _setup(doc)
+    for b in blocks:
+        if b.kind == "title":
+            title = doc.add_heading(level=0)
+            _font(title.add_run(clean_text(b.text)), east_asia=HEADING_FONT, bold=True, size=Pt(22))
+            title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif b.kind in ("h1", "h2"):
+            head = doc.add_heading(level=1 if b.kind == "h1" else 2)
+            _font(head.add_run(clean_text(b.text)), east_asia=HEADING_FONT, bold=True)
+        elif b.kind == "table":
+            _docx_table(doc, list(b.header), [list(r) for r in b.rows])
+        else:
+            para = doc.add_paragraph()
+            _font(para.add_run(clean_text(b.text)), size=Pt(10.5) if b.kind == "note" else None)
+            if b.kind == "center":
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def report_docx(
+    *, report: AnalysisReport, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, dict]:
+    """Render the report; returns the DOCX bytes and the summary."""
+    blocks, summary = report_content(report=report, progress=progress)
+    return render_docx(blocks), summary

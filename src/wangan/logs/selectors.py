@@ -7,13 +7,16 @@ for a user without the role) is "not found", never "forbidden".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wangan.contracts import catalog as contract_catalog
+from wangan.contracts import selectors as contract_selectors
+from wangan.contracts.choices import TaskStatus as ContractTaskStatus
 from wangan.core.errors import NotFound
 from wangan.core.models import Job
 from wangan.logs import permissions
@@ -312,11 +315,52 @@ def collection_task_get_for(*, user, pk) -> CollectionTask:
 
 
 def report_list_for(*, user) -> QuerySet[AnalysisReport]:
-    return _scoped(AnalysisReport, user).select_related("task", "file", "created_by").order_by("-created_at", "-id")
+    return (_scoped(AnalysisReport, user).select_related("task", "file", "pdf_file", "created_by")
+            .order_by("-created_at", "-id"))  # fmt: skip
 
 
 def report_get_for(*, user, pk) -> AnalysisReport:
     return _get(report_list_for(user=user), pk, _("The report does not exist."))
+
+
+# --- contract tasks the report is handed in for ---------------------------------------------------
+REPORT_DELIVERABLE = "《日志分析和审计报告》"
+# seed 004 附件3 §6: the contract item whose deliverable is this report (the catalogue names it).
+LOG_ANALYSIS_ITEM = next(i.code for i in contract_catalog.SERVICE_ITEMS if REPORT_DELIVERABLE in i.deliverables)
+
+
+@dataclass(frozen=True)
+class ContractTaskChoice:
+    """An open log-analysis task of a contract the user's organization carries out."""
+
+    id: int
+    contract_id: int
+    label: str
+    due_on: date
+
+
+def contract_task_label(task) -> str:
+    c = task.contract
+    return _("%(number)s %(name)s · %(year)d-%(month)02d %(title)s, due %(due)s") % {
+        "number": c.number, "name": c.name, "year": task.year, "month": task.month, "title": task.title,
+        "due": task.due_on.isoformat(),
+    }  # fmt: skip
+
+
+def contract_task_choices_for(*, user) -> list[ContractTaskChoice]:
+    """Open "log analysis" tasks of the contracts where the user's organization is the contractor
+    (read through the contracts app's selectors; one query per contract, a provider has few)."""
+    if _org(user) is None:
+        return []
+    contracts = contract_selectors.contract_list_for(user=user).filter(contractor_id=user.organization_id)
+    out = []
+    for contract in contracts:
+        tasks = contract.tasks.filter(item__code=LOG_ANALYSIS_ITEM, status=ContractTaskStatus.OPEN)
+        for task in tasks.order_by("due_on", "id"):
+            task.contract = contract
+            out.append(ContractTaskChoice(id=task.pk, contract_id=contract.pk, label=contract_task_label(task),
+                                          due_on=task.due_on))  # fmt: skip
+    return out
 
 
 def job_progress_for(*, user, job_id: int | None) -> dict | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,14 +23,16 @@ from wangan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangan.core.files import file_store
 from wangan.core.jobs import job_enqueue
 from wangan.core.workcal import add_working_days
-from wangan.logs import conf, permissions
+from wangan.logs import conf, permissions, selectors
 from wangan.logs.choices import REFUSAL_LABELS, BatchStatus, Channel, Level, ReportStatus, TaskStatus
 from wangan.logs.errors import (
     LogBackpressure,
     LogBatchTooLarge,
     LogSourceInactive,
     LogSourceNameTaken,
+    ReportNotReady,
     ReportPeriodInvalid,
+    ReportTaskInvalid,
     RuleDuplicate,
     RuleInvalid,
     TaskStateInvalid,
@@ -51,6 +54,7 @@ SPOOL_DIR = "logs/spool"
 REPORT_DEADLINE = "logs.report"  # seed 004 附件3 §6: report within a week of collection = 5 working days
 REPORT_DAYS = 5
 RULE_MAX_BYTES = 256 * 1024
+logger = logging.getLogger(__name__)
 
 
 def _require(predicate, user) -> None:
@@ -293,20 +297,11 @@ def refusal_label(code: str) -> str:
 
 # --- processing (called by the task) ------------------------------------------------------------
 def batch_run(*, batch_id: int, progress=None) -> dict:
-    """Process a queued batch (idempotent: a finished batch is left alone)."""
-    from wangan.logs import ingest
+    """Process a queued batch — after the earlier ones of its source, on whichever worker holds the
+    source (see ``batchqueue``).  Idempotent: a finished batch is left alone."""
+    from wangan.logs import batchqueue
 
-    batch = IngestBatch.objects.select_related("source", "scan", "file").filter(pk=batch_id).first()
-    if batch is None or batch.status in (BatchStatus.DONE, BatchStatus.REFUSED):
-        return {"skipped": True}
-    try:
-        scan = ingest.batch_process(batch=batch, progress=progress)
-    except Exception as exc:
-        ingest.batch_fail(batch=batch, error=f"{type(exc).__name__}: {exc}")
-        raise
-    batch.refresh_from_db()
-    return {"batch": batch.pk, "scan": scan.pk, "lines": batch.lines, "accepted": batch.accepted,
-            "refused": batch.refused, "alerts": scan.alert_count, "chains": scan.chain_count}  # fmt: skip
+    return batchqueue.batch_run(batch_id=batch_id, progress=progress)
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -464,40 +459,106 @@ def report_request(*, actor, period_start: date, period_end: date, task: Collect
 
 
 def report_generate(*, report_id: int, progress=None) -> dict:
-    """Build the DOCX, keep it as the organization's file, and close the task's report clock."""
-    from wangan.logs.report import report_docx
+    """Build the DOCX and the PDF from one content, keep them as the organization's files, and close the
+    task's report clock.  Without a usable Chinese font the PDF is skipped and the reason kept."""
+    from wangan.logs.report import render_docx, report_content
 
     report = AnalysisReport.objects.select_related("organization", "created_by", "task").filter(pk=report_id).first()
     if report is None or report.status == ReportStatus.DONE:
         return {"skipped": True}
+    base = f"日志分析和审计报告-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
     try:
-        data, summary = report_docx(report=report, progress=progress)
-        name = f"日志分析和审计报告-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.docx"
+        blocks, summary = report_content(report=report, progress=progress)
         stored = file_store(uploaded_by=report.created_by, organization=report.organization,
-                            upload=ContentFile(data, name=name), purpose="logs.report", allowed={"docx"})  # fmt: skip
+                            upload=ContentFile(render_docx(blocks), name=f"{base}.docx"), purpose="logs.report",
+                            allowed={"docx"})  # fmt: skip
     except Exception as exc:
         AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
                                                            finished_at=timezone.now())  # fmt: skip
         raise
+    pdf, pdf_error = _report_pdf(blocks, base=base, report=report)
     now = timezone.now()
     with transaction.atomic():
-        AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.DONE, file=stored, summary=summary,
-                                                           finished_at=now)  # fmt: skip
+        AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.DONE, file=stored, pdf_file=pdf,
+                                                           pdf_error=pdf_error[:500], summary=summary, finished_at=now)  # fmt: skip
         task = report.task
         if task is not None and task.status != TaskStatus.REPORTED:
             CollectionTask.objects.filter(pk=task.pk).update(status=TaskStatus.REPORTED, reported_at=now)
             deadline_stop(obj=task, kind=REPORT_DEADLINE, at=now, actor=report.created_by)
         audit_record(action="logs.report_generated", actor=report.created_by, obj=report,
-                     after={"file_id": stored.pk, "sm3": stored.sm3})  # fmt: skip
-    return {"report": report.pk, "file": stored.pk}
+                     after={"file_id": stored.pk, "sm3": stored.sm3, "pdf_file_id": getattr(pdf, "pk", None),
+                            "pdf_sm3": getattr(pdf, "sm3", None), "pdf_error": pdf_error})  # fmt: skip
+    return {"report": report.pk, "file": stored.pk, "pdf": getattr(pdf, "pk", None)}
+
+
+def _report_pdf(blocks, *, base: str, report: AnalysisReport):
+    """The PDF as a stored file, or None and the reason (the DOCX is the deliverable either way)."""
+    from wangan.logs.report_pdf import ReportFontMissing, render_pdf
+
+    try:
+        data = render_pdf(blocks, subject=f"{report.organization.name} {report.period_start} – {report.period_end}")
+        stored = file_store(uploaded_by=report.created_by, organization=report.organization,
+                            upload=ContentFile(data, name=f"{base}.pdf"), purpose="logs.report", allowed={"pdf"})  # fmt: skip
+    except ReportFontMissing as exc:
+        if exc.configured:
+            return None, _("The font set in WANGAN_LOG_REPORT_FONT (%(font)s) cannot show Chinese in a PDF; no PDF "
+                           "was made. The DOCX is complete.") % {"font": exc.configured}  # fmt: skip
+        return None, _("No font able to show Chinese is installed for the PDF; install a TrueType Chinese font "
+                       "(Debian: fonts-wqy-zenhei) or set WANGAN_LOG_REPORT_FONT. The DOCX is complete.")  # fmt: skip
+    except Exception as exc:  # a layout problem must not cost the DOCX
+        logger.exception("PDF of log report %s failed", report.pk)
+        return None, _("The PDF could not be produced (%(error)s); the DOCX is complete.") % {"error": type(exc).__name__}
+    return stored, ""
+
+
+def report_attach_to_task(*, actor, report: AnalysisReport, task_id: int) -> AnalysisReport:
+    """Hand the report in for a contract's log-analysis task (seed 004 附件3 §6 服务成果): its DOCX (and
+    PDF) become the task's deliverables through the contracts app, and the report records the task."""
+    from wangan.contracts import selectors as contract_selectors
+    from wangan.contracts import services as contract_services
+
+    _require(permissions.can_use_logs, actor)
+    if report.organization_id != actor.organization_id:
+        raise NotFound(_("The report does not exist."))
+    if report.status != ReportStatus.DONE or report.file_id is None:
+        raise ReportNotReady(_("The report is not ready yet."))
+    task = contract_selectors.task_get_for(user=actor, pk=task_id)  # another's task is "not found"
+    if task.item is None or task.item.code != selectors.LOG_ANALYSIS_ITEM:
+        raise ReportTaskInvalid(_("This task is not a log analysis task of the contract."))
+    if task.contract.contractor_id != actor.organization_id:
+        raise PermissionDenied(_("Only the contractor hands in the report for this task."))
+    uploads = [(selectors.REPORT_DELIVERABLE, _copy(report.file))]
+    if report.pdf_file_id:
+        uploads.append((f"{selectors.REPORT_DELIVERABLE}（PDF）", _copy(report.pdf_file)))
+    with transaction.atomic():
+        locked = AnalysisReport.objects.select_for_update().get(pk=report.pk)
+        before = {"contract_task_ref": locked.contract_task_ref}
+        task = contract_services.task_submit(actor=actor, task=task, uploads=uploads)
+        locked.contract_task_ref = task.pk
+        locked.contract_task_label = selectors.contract_task_label(task)[:300]
+        locked.attached_at, locked.attached_by = timezone.now(), actor
+        locked.save(update_fields=["contract_task_ref", "contract_task_label", "attached_at", "attached_by"])
+        audit_record(action="logs.report_attached", actor=actor, obj=locked, before=before,
+                     after={"contract_task_ref": task.pk, "contract_id": task.contract_id, "file_id": report.file_id,
+                            "pdf_file_id": report.pdf_file_id, "is_late": task.is_late})  # fmt: skip
+    return locked
+
+
+def _copy(stored) -> ContentFile:
+    """A stored file's bytes as a new upload (the contract keeps its own copy of the deliverable)."""
+    with default_storage.open(stored.storage_name, "rb") as fh:
+        return ContentFile(fh.read(), name=stored.original_name)
 
 
 # --- retention --------------------------------------------------------------------------------
 def events_purge_expired(*, now: datetime | None = None) -> int:
-    """Periodic: delete stored events older than the retention period (≥ 180 days)."""
+    """Periodic: prepare the store for the coming months (PostgreSQL: partitions created ahead) and
+    remove stored events older than the retention period (≥ 180 days; whole partitions on PostgreSQL)."""
     now = now or timezone.now()
+    store = event_store()
+    store.prepare(now=now)
     cutoff = now - timedelta(days=conf.retention_days())
-    deleted = event_store().purge(before=cutoff, limit=10_000_000)
+    deleted = store.purge(before=cutoff, limit=10_000_000)
     if deleted:
         audit_record(action="logs.events_purged", actor_name="system", object_type="logs.logevent",
                      after={"before": cutoff.isoformat(), "deleted": deleted, "retention_days": conf.retention_days()})  # fmt: skip

@@ -1,21 +1,25 @@
-"""Where normalized events live: one interface, a database implementation today.
+"""Where normalized events live: one interface, two implementations.
 
-Everything that writes, searches or purges events goes through :func:`event_store`, so a
-time-partitioned PostgreSQL store (one partition per month, retention by dropping whole partitions)
-or a columnar store can replace :class:`DatabaseEventStore` without touching services or views.
+Everything that writes, searches or purges events goes through :func:`event_store`:
+
+* embedded (SQLite): :class:`DatabaseEventStore`, rows of ``LogEvent``, retention by chunked DELETE;
+* distributed (PostgreSQL): :class:`PartitionedEventStore`, the same table partitioned by month on
+  the event time (migration ``0003``); partitions are created ahead by the periodic job and on
+  demand before an insert, and retention drops whole partitions instead of deleting rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 
 from wangan.engines.logscan import Event
+from wangan.logs import partitions
 from wangan.logs.models import LogEvent
 
 RAW_MAX = 4000
@@ -61,6 +65,8 @@ class EventStore(Protocol):
 
     def purge(self, *, before: datetime, limit: int = 50_000) -> int: ...
 
+    def prepare(self, *, now: datetime) -> list[str]: ...
+
 
 def _cut(value, n: int) -> str:
     if value is None:
@@ -75,16 +81,21 @@ _COLUMNS = ("organization_id", "source_id", "batch_id", "ts", "ts_inferred", "lo
             "status", "message", "raw", "file", "line")  # fmt: skip
 
 
+_TS_MIN = 0.0
+_TS_MAX = datetime(3000, 1, 1, tzinfo=UTC).timestamp()
+
+
 def _values(ctx: BatchContext, ev: Event) -> tuple:
     """One event as the column values of ``_COLUMNS`` (cut to the column sizes)."""
     ts = ev.timestamp
     inferred = ts is None
     when = ctx.fallback_ts
     if not inferred:
-        try:
-            when = datetime.fromtimestamp(ts, tz=UTC)
-        except (OverflowError, OSError, ValueError):
+        # a time outside 1970–2999 is garbage (and would need a partition for year 10000): use the fallback
+        if not _TS_MIN <= ts < _TS_MAX:
             inferred = True
+        else:
+            when = datetime.fromtimestamp(ts, tz=UTC)
     status = ev.http_status if isinstance(ev.http_status, int) and 0 <= ev.http_status < 1000 else None
     pid = ev.pid if isinstance(ev.pid, int) and -(2**31) < ev.pid < 2**31 else None
     port = ev.src_port if isinstance(ev.src_port, int) and 0 <= ev.src_port < 65536 else None
@@ -113,14 +124,21 @@ class DatabaseEventStore:
         ts_at = _COLUMNS.index("ts")
         n = 0
         buf: list[tuple] = []
+        months: set[int] = set()  # year * 12 + month - 1 of the chunk's UTC times
+        known: set = set()
+        ctx = replace(ctx, fallback_ts=ctx.fallback_ts.astimezone(UTC))  # every ``when`` below is UTC
 
         def flush() -> None:
+            self._before_flush(connection, months, known)
+            months.clear()
             with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
                 cursor.executemany(sql, buf)
 
         for ev in events:
             row = _values(ctx, ev)
-            buf.append((*row[:ts_at], adapt(row[ts_at]), *row[ts_at + 1 :]))
+            when = row[ts_at]
+            months.add(when.year * 12 + when.month - 1)
+            buf.append((*row[:ts_at], adapt(when), *row[ts_at + 1 :]))
             if len(buf) >= WRITE_CHUNK:
                 flush()
                 n += len(buf)
@@ -156,6 +174,13 @@ class DatabaseEventStore:
             qs = qs.filter(Q(raw__icontains=flt.text) | Q(message__icontains=flt.text))
         return qs.order_by("-ts", "-id")
 
+    def _before_flush(self, connection, months: set[int], known: set) -> None:
+        """Hook run before each chunk is inserted (the partitioned store creates missing partitions)."""
+
+    def prepare(self, *, now: datetime) -> list[str]:
+        """Periodic: get ready for the coming inserts (nothing to do for a plain table)."""
+        return []
+
     def purge(self, *, before: datetime, limit: int = 50_000) -> int:
         """Delete events older than ``before`` in bounded chunks (short transactions, no table lock)."""
         total = 0
@@ -169,9 +194,32 @@ class DatabaseEventStore:
                 return total
 
 
-_STORE = DatabaseEventStore()
+class PartitionedEventStore(DatabaseEventStore):
+    """PostgreSQL: ``LogEvent`` partitioned by month on ``ts`` (same rows, same queries, pruned by time)."""
+
+    ahead = 2  # months created in advance by the periodic job
+
+    def _before_flush(self, connection, months: set[int], known: set) -> None:
+        # On demand: an upload of last year's logs, or a clock far off, needs a partition nobody made.
+        partitions.partitions_ensure(connection, [date(k // 12, k % 12 + 1, 1) for k in months], known=known)
+
+    def prepare(self, *, now: datetime) -> list[str]:
+        connection = connections[LogEvent.objects.db]
+        return partitions.partitions_ensure_ahead(connection, now=now, ahead=self.ahead)
+
+    def purge(self, *, before: datetime, limit: int = 50_000) -> int:
+        """Drop the partitions that hold only events older than ``before`` (no row-by-row DELETE)."""
+        connection = connections[LogEvent.objects.db]
+        _names, rows = partitions.partitions_drop_before(connection, before=before)
+        return rows
+
+
+_DATABASE = DatabaseEventStore()
+_PARTITIONED = PartitionedEventStore()
 
 
 def event_store() -> EventStore:
-    """The configured event store (the database one until a partitioned store is added)."""
-    return _STORE
+    """The store for the configured database: partitioned on PostgreSQL (once migrated), plain otherwise."""
+    if partitions.is_partitioned(connections[LogEvent.objects.db]):
+        return _PARTITIONED
+    return _DATABASE

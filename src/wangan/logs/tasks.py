@@ -24,5 +24,6 @@ def report_generate_task(job, report_id: int) -> dict:
 
 @shared_task(name="logs.events_purge", ignore_result=True)
 def events_purge_task() -> int:
-    """Periodic: retention of stored events (≥ 180 days, WANGAN_LOG_RETENTION_DAYS)."""
+    """Periodic (daily): monthly partitions created ahead on PostgreSQL, and retention of stored events
+    (≥ 180 days, WANGAN_LOG_RETENTION_DAYS; whole partitions dropped on PostgreSQL)."""
     return services.events_purge_expired()

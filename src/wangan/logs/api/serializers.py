@@ -172,12 +172,27 @@ class LogPlanIn(serializers.Serializer):
 class LogReportOut(serializers.ModelSerializer):
     task = serializers.IntegerField(source="task_id", allow_null=True)
     file = serializers.IntegerField(source="file_id", allow_null=True)
+    pdf_file = serializers.IntegerField(source="pdf_file_id", allow_null=True)
+    pdf_error = serializers.CharField(help_text="why there is no PDF (no Chinese font), else empty")
+    contract_task = serializers.IntegerField(source="contract_task_ref", allow_null=True,
+                                             help_text="the contract task the report was handed in for")  # fmt: skip
     status = serializers.CharField(help_text="pending, done, failed")
 
     class Meta:
         model = AnalysisReport
-        fields = ["id", "task", "period_start", "period_end", "status", "summary", "error", "file", "created_at",
-                  "finished_at"]  # fmt: skip
+        fields = ["id", "task", "period_start", "period_end", "status", "summary", "error", "file", "pdf_file",
+                  "pdf_error", "contract_task", "contract_task_label", "attached_at", "created_at", "finished_at"]  # fmt: skip
+
+
+class LogReportAttachIn(serializers.Serializer):
+    task = serializers.IntegerField(help_text="id of an open log-analysis task (GET /api/v1/logs/contract-tasks/)")
+
+
+class LogContractTaskOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    contract_id = serializers.IntegerField()
+    label = serializers.CharField()
+    due_on = serializers.DateField()
 
 
 class LogReportIn(serializers.Serializer):

@@ -22,4 +22,7 @@ urlpatterns = [
     path("logs/collection-tasks/<int:pk>/collected/", views.TaskCollectedApi.as_view(), name="logs-task-collected"),
     path("logs/reports/", views.ReportListCreateApi.as_view(), name="logs-reports"),
     path("logs/reports/<int:pk>/download/", views.ReportDownloadApi.as_view(), name="logs-report-download"),
+    path("logs/reports/<int:pk>/download/pdf/", views.ReportPdfDownloadApi.as_view(), name="logs-report-download-pdf"),
+    path("logs/reports/<int:pk>/attach/", views.ReportAttachApi.as_view(), name="logs-report-attach"),
+    path("logs/contract-tasks/", views.ContractTaskListApi.as_view(), name="logs-contract-tasks"),
 ]

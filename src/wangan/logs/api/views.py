@@ -366,10 +366,42 @@ class ReportListCreateApi(_BaseList):
 
 class ReportDownloadApi(_Base):
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY,
-                              404: _ERROR}, summary="Download a generated report (audited)")  # fmt: skip
+                              404: _ERROR}, summary="Download a generated report as DOCX (audited)")  # fmt: skip
     def get(self, request, pk: int):
         report = selectors.report_get_for(user=request.user, pk=pk)
         if report.file_id is None:
             raise NotFound(code="REPORT_NOT_READY")
         stored, handle = file_open_for_download(user=request.user, pk=report.file_id)
         return file_response(stored=stored, handle=handle)
+
+
+class ReportPdfDownloadApi(_Base):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: _ERROR},
+                   summary="Download a generated report as PDF (audited); 404 REPORT_PDF_MISSING when no Chinese "
+                           "font was available (the report's pdf_error says why)")  # fmt: skip
+    def get(self, request, pk: int):
+        report = selectors.report_get_for(user=request.user, pk=pk)
+        if report.pdf_file_id is None:
+            raise NotFound(report.pdf_error, code="REPORT_PDF_MISSING" if report.pdf_error else "REPORT_NOT_READY")
+        stored, handle = file_open_for_download(user=request.user, pk=report.pdf_file_id)
+        return file_response(stored=stored, handle=handle)
+
+
+class ReportAttachApi(_Base):
+    @extend_schema(request=s.LogReportAttachIn, responses={200: s.LogReportOut, 404: _ERROR, 409: _ERROR, 422: _ERROR},
+                   summary="Hand the report in for a contract's open log-analysis task (the contractor's side); "
+                           "the DOCX and PDF become the task's deliverables",
+                   examples=[OpenApiExample("task", request_only=True, value={"task": 42})])  # fmt: skip
+    def post(self, request, pk: int):
+        report = selectors.report_get_for(user=request.user, pk=pk)
+        data = s.LogReportAttachIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_attach_to_task(actor=request.user, report=report, task_id=data.validated_data["task"])
+        return Response(s.LogReportOut(report).data)
+
+
+class ContractTaskListApi(_Base):
+    @extend_schema(responses=s.LogContractTaskOut(many=True),
+                   summary="Open log-analysis tasks of the contracts the caller's organization carries out")  # fmt: skip
+    def get(self, request):
+        return Response(s.LogContractTaskOut(selectors.contract_task_choices_for(user=request.user), many=True).data)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from wangan.core.errors import ValidationFailed
@@ -154,6 +155,8 @@ def test_event_store_filters_by_time_and_fields(engineer, source):
     assert store.search(organization_id=org + 999, flt=EventFilter()).count() == 0
 
 
+@pytest.mark.skipif(connection.vendor == "postgresql",
+                    reason="on PostgreSQL retention drops whole monthly partitions (test_partitions.py)")  # fmt: skip
 def test_retention_purges_only_events_older_than_the_period(engineer, source, monkeypatch):
     _upload(engineer, source, "auth.log", AUTH_LOG.encode())
     run_jobs()

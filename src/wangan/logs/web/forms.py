@@ -115,6 +115,17 @@ class ReportForm(forms.Form):
     period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
 
 
+class ReportAttachForm(forms.Form):
+    """Which of the contractor's open log-analysis tasks the report is handed in for."""
+
+    task = forms.TypedChoiceField(label=_("Contract task"), coerce=int,
+                                  widget=forms.Select(attrs={"class": "form-select form-select-sm"}))  # fmt: skip
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].choices = [(c.id, c.label) for c in choices]
+
+
 class PlanForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999,
                               widget=forms.NumberInput(attrs={"class": "form-control"}))  # fmt: skip

@@ -17,7 +17,15 @@ from wangan.logs import selectors, services
 from wangan.logs.choices import REFUSAL_LABELS, BatchStatus, Level, ReportStatus
 from wangan.logs.rules import rule_test_lines
 from wangan.logs.web.common import logs_page
-from wangan.logs.web.forms import PlanForm, ReportForm, RuleTestForm, RuleUploadForm, SourceForm, UploadForm
+from wangan.logs.web.forms import (
+    PlanForm,
+    ReportAttachForm,
+    ReportForm,
+    RuleTestForm,
+    RuleUploadForm,
+    SourceForm,
+    UploadForm,
+)
 
 _ACTIVE = (BatchStatus.QUEUED, BatchStatus.PROCESSING)
 
@@ -235,16 +243,43 @@ def report_list(request):
                 messages.success(request, _("The report is being generated."))
                 return redirect("logs:report_list")
         status = 422
+    return _report_page(request, form=form, status=status)
+
+
+def _report_page(request, *, form=None, attach_form=None, status: int = 200):
     reports = Paginator(selectors.report_list_for(user=request.user), 20).get_page(request.GET.get("page"))
     pending = any(r.status == ReportStatus.PENDING for r in reports)
+    choices = selectors.contract_task_choices_for(user=request.user)
     template = "logs/_partials/report_table.html" if request.htmx and request.method == "GET" else "logs/report_list.html"
-    return render(request, template, {"form": form, "page": reports, "pending": pending}, status=status)
+    return render(request, template, {
+        "form": form or ReportForm(), "page": reports, "pending": pending, "task_choices": choices,
+        "attach_form": attach_form or ReportAttachForm(choices=choices),
+    }, status=status)  # fmt: skip
 
 
 @logs_page
-def report_download(request, pk: int):
+@require_POST
+def report_attach(request, pk: int):
+    """Hand a finished report in for one of the contract's log-analysis tasks (the provider's side)."""
     report = selectors.report_get_for(user=request.user, pk=pk)
-    if report.file_id is None:
+    form = ReportAttachForm(request.POST, choices=selectors.contract_task_choices_for(user=request.user))
+    if form.is_valid():
+        try:
+            services.report_attach_to_task(actor=request.user, report=report, task_id=form.cleaned_data["task"])
+        except DomainError as exc:
+            form.add_error("task", exc.message)
+        else:
+            messages.success(request, _("The report was handed in for the contract task."))
+            return redirect("logs:report_list")
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return _report_page(request, attach_form=form, status=422)
+
+
+@logs_page
+def report_download(request, pk: int, kind: str = "docx"):
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    file_id = report.pdf_file_id if kind == "pdf" else report.file_id
+    if file_id is None:
         raise Http404
-    stored, handle = file_open_for_download(user=request.user, pk=report.file_id)
+    stored, handle = file_open_for_download(user=request.user, pk=file_id)
     return file_response(stored=stored, handle=handle)

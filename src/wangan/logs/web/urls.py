@@ -26,4 +26,6 @@ urlpatterns = [
     path("plan/tasks/<int:pk>/report/", manage.task_report, name="task_report"),
     path("reports/", manage.report_list, name="report_list"),
     path("reports/<int:pk>/download/", manage.report_download, name="report_download"),
+    path("reports/<int:pk>/download/pdf/", manage.report_download, {"kind": "pdf"}, name="report_download_pdf"),
+    path("reports/<int:pk>/attach/", manage.report_attach, name="report_attach"),
 ]
