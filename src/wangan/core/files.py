@@ -111,7 +111,13 @@ def display_name(name: str) -> str:
 
 
 def _extension(name: str) -> str:
-    return name.rpartition(".")[2].lower() if "." in name else ""
+    parts = name.lower().split(".")
+    if len(parts) < 2:
+        return ""
+    # logrotate's numbered copies (auth.log.1, access.log.12) are still text logs
+    if parts[-1].isdigit() and len(parts) > 2 and parts[-2] in TEXT_EXTENSIONS:
+        return parts[-2]
+    return parts[-1]
 
 
 def _storage_name(ext: str) -> str:
