@@ -90,7 +90,7 @@ def test_a_short_outage_below_the_threshold_is_g1_only(engineer, contract):
     made = penalty_scan(contract=contract)
     assert [p.code for p in made] == ["G1"]
     assert made[0].dedupe_key == "G1:availability:2026-06"
-    assert "(43,200 − 50.0) / 43,200 = 99.884%" in made[0].evidence and "not serious" in made[0].evidence
+    assert "(43,200 − 50.0) / 43,200 = 99.884%" in made[0].evidence and "未造成严重损失" in made[0].evidence
 
 
 @pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_serious_month_is_m1_and_says_why(engineer, reviewer, contract):
     )  # class B
     codes = {p.code: p for p in penalty_scan(contract=contract)}
     assert set(codes) == {"M1", "G2", "G3"}  # 5 h: below 99.9 %, 2 h or more, 4 h or more within 7 days
-    assert "class B accident “门户网站中断”" in codes["M1"].evidence
+    assert "B 级事故“门户网站中断”" in codes["M1"].evidence
     assert codes["M1"].amount == codes["M1"].base * 10 / 100
 
 
@@ -110,7 +110,7 @@ def test_a_large_loss_makes_the_month_serious(engineer, contract):
         engineer, contract, at(2026, 8, 3, 8), 60 * M, loss_amount=Decimal("600000")
     )  # no 附件4 class: 1 h
     (row,) = [p for p in penalty_scan(contract=contract) if p.code in ("M1", "G1")]
-    assert row.code == "M1" and "600,000.00 CNY" in row.evidence
+    assert row.code == "M1" and "600,000.00 元" in row.evidence
 
 
 @pytest.mark.django_db

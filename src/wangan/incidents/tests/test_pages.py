@@ -198,7 +198,7 @@ def test_roster_page_plans_signs_in_and_shows_the_gaps(client, reviewer, enginee
     clash = client.post(
         url, {**shift, "person": team[0].pk, "starts_at": "2026-09-14T20:00", "ends_at": "2026-09-16T00:00"}
     )
-    assert clash.status_code == 422 and "already on duty" in clash.content.decode()
+    assert clash.status_code == 422 and "已有值班安排" in clash.content.decode()
     assert client.post(url, {**shift, "person": team[1].pk, "starts_at": "2026-09-15T00:00",
                              "ends_at": "2026-09-16T00:00"}).status_code == 302  # fmt: skip
     first, second = DutyShift.objects.order_by("starts_at")

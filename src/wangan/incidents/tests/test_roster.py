@@ -72,11 +72,11 @@ def test_a_shift_is_planned_and_audited(engineer, contract, period, team):
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("end_before_start", "must end after it starts"),
-        ("outside_period", "outside the special period"),
-        ("overlap", "already on duty"),
-        ("not_on_team", "not on this contract's team"),
-        ("inactive", "not on this contract's team"),
+        ("end_before_start", "必须晚于开始时间"),
+        ("outside_period", "超出重保期范围"),
+        ("overlap", "已有值班安排"),
+        ("not_on_team", "不在本合同的项目人员名单中"),
+        ("inactive", "不在本合同的项目人员名单中"),
     ],
 )
 def test_bad_shifts_are_refused_and_nothing_changes(
@@ -126,7 +126,7 @@ def test_check_out_before_check_in_is_refused(engineer, reviewer, contract, peri
     )  # either party signs
     with pytest.raises(RosterInvalid) as err:
         services.attendance_check_out(actor=engineer, attendance=presence, at=at(2026, 9, 14, 0, 5))
-    assert "after the check-in" in err.value.message
+    assert "必须晚于签到时间" in err.value.message
     presence.refresh_from_db()
     assert presence.checked_out_at is None
 
@@ -134,9 +134,9 @@ def test_check_out_before_check_in_is_refused(engineer, reviewer, contract, peri
 def test_attendance_refusals(engineer, contract, period, team, stranger):
     row = _shift(engineer, contract, period, team[0], at(2026, 9, 14, 0), at(2026, 9, 14, 12))
     services.attendance_check_in(actor=engineer, shift=row, at=at(2026, 9, 14, 0))
-    with pytest.raises(RosterInvalid, match="already checked in"):
+    with pytest.raises(RosterInvalid, match="已签到"):
         services.attendance_check_in(actor=engineer, shift=row, at=at(2026, 9, 14, 1))
-    with pytest.raises(RosterInvalid, match="outside the special period"):
+    with pytest.raises(RosterInvalid, match="不在重保期内"):
         services.attendance_check_in(actor=engineer, shift=row, at=at(2026, 9, 16, 1))
     with pytest.raises(PermissionDenied):
         services.attendance_check_in(actor=stranger, shift=row, at=at(2026, 9, 14, 1))
@@ -177,7 +177,7 @@ def test_a_class_b_accident_in_the_period_makes_it_the_major_row(engineer, revie
                            started_at=at(2026, 9, 15, 1), ended_at=at(2026, 9, 15, 6))  # fmt: skip
     made = [p for p in penalty_scan(contract=contract) if p.code in ("M10", "M11", "G9", "G10")]
     assert [p.code for p in made] == ["M10"]
-    assert "门户中断" in made[0].evidence and "90 min" in made[0].evidence
+    assert "门户中断" in made[0].evidence and "90 分钟" in made[0].evidence
     assert made[0].dedupe_key == f"M10:duty:{period.pk}:202609141200"
 
 
