@@ -33,9 +33,9 @@ def test_page_lists_the_12_major_and_11_general_rows_with_amounts(client, contra
     major = body.split('data-testid="major-rows"')[1].split("</table>")[0]
     general = body.split('data-testid="general-rows"')[1].split("</table>")[0]
     assert major.count("<tr>") == 12 and general.count("<tr>") == 11
-    assert "连续 3 个月考核得分低于 60 分的" in major and "¥17196.00" in major  # M12: 10 % of 171,960
-    assert "月考核得分低于 60 分的" in general and "¥6878.40" in general  # G11: 4 %
-    assert 'data-testid="base">¥171960.00' in body
+    assert "连续 3 个月考核得分低于 60 分的" in major and "¥17,196.00" in major  # M12: 10 % of 171,960
+    assert "月考核得分低于 60 分的" in general and "¥6,878.40" in general  # G11: 4 %
+    assert 'data-testid="base">¥171,960.00' in body
 
 
 def test_a_suggested_row_shows_its_formula_and_is_decided_with_reasons(client, contract, parties):
@@ -64,13 +64,13 @@ def test_a_suggested_row_shows_its_formula_and_is_decided_with_reasons(client, c
     row.refresh_from_db()
     assert (row.status, row.decision_reason, row.decided_by) == ("confirmed", "3 月得分不足 60 分", reviewer)
     body = client.get(url).content.decode()
-    assert 'data-testid="total-confirmed">¥6878.40' in body and 'data-testid="total-suggested">¥0.00' in body
+    assert 'data-testid="total-confirmed">¥6,878.40' in body and 'data-testid="total-suggested">¥0.00' in body
     again = client.post(url, {"action": "dismiss", "penalty": row.pk, "reason": "改判"})
     assert again.status_code == 409
     row.refresh_from_db()
     assert row.status == "confirmed"
     detail = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
-    assert 'data-testid="confirmed-total">¥6878.40' in detail
+    assert 'data-testid="confirmed-total">¥6,878.40' in detail
 
 
 def test_a_penalty_of_another_contract_cannot_be_decided_here(client, contract, parties):
