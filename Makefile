@@ -15,7 +15,9 @@ test: install assets i18n lint check pytest
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# setup.py compiles the log engine's hot modules: an edited engine is rebuilt (a stale build would be
+# skipped at import, silently slower)
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard src/wangan/engines/logscan/*.py)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

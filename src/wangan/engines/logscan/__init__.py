@@ -12,6 +12,8 @@ Public API::
     result = pipe.result()
 """
 
+# first: decides, before any other engine module is imported, whether compiled extensions or sources run
+from . import _compiled  # noqa: F401
 from .alerts import Alert
 from .chains import AttackChain, ChainStep, build_chains
 from .correlation import BehaviourDetector, Correlator
