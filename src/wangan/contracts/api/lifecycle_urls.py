@@ -1,7 +1,9 @@
-"""API for the contract's lifecycle: personnel changes, continuation and settlement, acceptance, weights."""
+"""API for the contract's lifecycle: personnel changes, continuation and settlement, acceptance, weights,
+service items."""
 
 from django.urls import path
 
+from wangan.contracts.api import items_views
 from wangan.contracts.api import lifecycle_views as views
 
 urlpatterns = [
@@ -50,4 +52,5 @@ urlpatterns = [
         name="contract-acceptance-document",
     ),
     path("contracts/<int:pk>/weights/", views.WeightsApi.as_view(), name="contract-weights"),
+    path("contracts/<int:pk>/items/", items_views.ItemsApi.as_view(), name="contract-items"),
 ]

@@ -1,7 +1,9 @@
-"""Pages for the contract's lifecycle: personnel changes, continuation and settlement, acceptance, weights."""
+"""Pages for the contract's lifecycle: personnel changes, continuation and settlement, acceptance, weights,
+service items."""
 
 from django.urls import path
 
+from wangan.contracts.web import items_views
 from wangan.contracts.web import lifecycle_views as views
 
 urlpatterns = [
@@ -12,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/acceptance/report.docx", views.acceptance_report, name="acceptance_report"),
     path("acceptance-reviews/<int:pk>/<str:kind>/", views.acceptance_document, name="acceptance_document"),
     path("<int:pk>/weights/", views.weights, name="weights"),
+    path("<int:pk>/items/", items_views.items, name="items"),
 ]
