@@ -19,12 +19,12 @@ HERE = Path(__file__).resolve().parent
 ENGINE = "src/wangan/engines/logscan"
 
 
-def _modules() -> list[str]:
+def _modules(name: str = "MODULES") -> list[str]:
     tree = ast.parse((HERE / ENGINE / "_compiled.py").read_text(encoding="utf-8"))
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "MODULES" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
             return list(ast.literal_eval(node.value))
-    raise RuntimeError("MODULES not found in _compiled.py")
+    raise RuntimeError(f"{name} not found in _compiled.py")
 
 
 def _extensions() -> list:
@@ -38,6 +38,9 @@ def _extensions() -> list:
     # no debug info: a third less compile time in ``pip install`` on a 2-core machine
     exts = [Extension(f"wangan.engines.logscan.{m}", [f"{ENGINE}/{m}.py"], extra_compile_args=["-g0"])
             for m in _modules()]
+    # C helpers (``.pyx``, optional like the rest: their callers keep a Python path)
+    exts += [Extension(f"wangan.engines.logscan.{m}", [f"{ENGINE}/{m}.pyx"], extra_compile_args=["-g0"])
+             for m in _modules("HELPERS")]
     try:
         return cythonize(exts, build_dir="build/cython", quiet=True, nthreads=os.cpu_count() or 1,
                          # annotations are documentation here: typing arguments from them would change

@@ -25,6 +25,9 @@ import warnings
 PACKAGE = "wangan.engines.logscan"
 # hot path first; every one of them also runs as plain Python
 MODULES = ("parsers", "timeutil", "event", "sigma", "correlation", "alerts", "pipeline", "readers", "chains", "risk")
+# C helpers written for Cython (``.pyx``, no ``.py`` twin): each is optional, its caller keeps a
+# Python path with the same results (see :func:`helper`)
+HELPERS = ("_slots",)
 PURE_ENV = "WANGAN_LOGSCAN_PURE"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -78,13 +81,38 @@ def install() -> None:
 
 
 def compiled_modules() -> list[str]:
-    """The engine modules that were actually imported from a compiled extension."""
+    """The engine modules (and C helpers) that were actually imported from a compiled extension."""
     out = []
-    for n in MODULES:
+    for n in MODULES + HELPERS:
         mod = sys.modules.get(f"{PACKAGE}.{n}")
         if mod is not None and not (getattr(mod, "__file__", None) or "").endswith(".py"):
             out.append(n)
     return out
+
+
+def _helper_fresh(name: str) -> bool:
+    """The helper's extension exists and is not older than its ``.pyx``."""
+    ext = _extension_path(name)
+    if ext is None:
+        return False
+    try:
+        return os.path.getmtime(ext) >= os.path.getmtime(os.path.join(_HERE, name + ".pyx"))
+    except OSError:
+        return True  # no .pyx beside it (installed without sources)
+
+
+def helper(name: str):
+    """The C helper module ``name`` (one of :data:`HELPERS`), or None: not built, older than
+    its ``.pyx`` (not rebuilt after an edit), or ``WANGAN_LOGSCAN_PURE=1``."""
+    if os.environ.get(PURE_ENV, "") not in ("", "0") or not _helper_fresh(name):
+        if _extension_path(name) is not None and os.environ.get(PURE_ENV, "") in ("", "0"):
+            warnings.warn(f"logscan: compiled {name} older than {name}.pyx, not used (rebuild: pip install -e .)",
+                          RuntimeWarning, stacklevel=2)
+        return None
+    try:
+        return importlib.import_module(f"{PACKAGE}.{name}")
+    except ImportError:
+        return None
 
 
 install()

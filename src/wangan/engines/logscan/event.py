@@ -14,6 +14,10 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
 
+from . import _compiled
+
+_slots = _compiled.helper("_slots")  # C constructors when built (see dataclass_factory)
+
 # event.category values used by the engine (ECS-like, plus a few of our own)
 CAT_AUTH = "authentication"
 CAT_PRIV = "privileged"  # sudo / su / privilege changes
@@ -101,6 +105,8 @@ class Event:
         return d
 
 
+# classes whose C-built instances are not tracked by the cyclic GC (see dataclass_factory)
+_UNTRACKED = (Event,)
 _FIELDS: tuple[str, ...] = tuple(Event.__dataclass_fields__)  # type: ignore[attr-defined]
 _ATTRS = frozenset(_FIELDS)
 _DEFAULTS = {n: f.default for n, f in Event.__dataclass_fields__.items()}  # type: ignore[attr-defined]
@@ -114,6 +120,11 @@ def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
     Hot paths build one object per line / per alert; a positional call of the
     dataclass ``__init__`` costs about a third of a keyword call with a dozen
     fields (see the engine notes in bench/logscan/README.md).
+
+    With the optional C helper (``_slots.pyx``, built with the engine) the constructor is a
+    ``SlotMaker`` doing the same stores in C; :class:`Event` instances built by it are not
+    tracked by the cyclic GC (their fields never lead back to them, like a tuple of atomic
+    values), which keeps GC passes from traversing every retained event.
     """
     fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
     unknown = [n for n in names if n not in fields]
@@ -137,6 +148,20 @@ def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
         else:
             raise ValueError(f"field {n!r} has no default and must be given")
         body.append(f"    o.{n} = {value}")
+    if _slots is not None and getattr(cls, "__slots__", None) is not None:
+        # the same assignments, done in C (``_slots.pyx``): no frame, no per-field STORE_ATTR
+        slots = []
+        for n, f in fields.items():
+            if n in names:
+                slots.append((n, 0, names.index(n)))
+            elif f.default is not MISSING:
+                slots.append((n, 1, f.default))
+            else:
+                slots.append((n, 2, f.default_factory))
+        try:
+            return _slots.SlotMaker(cls, slots, untrack=cls in _UNTRACKED)
+        except TypeError:  # not a plain slots class after all: the generated constructor below
+            pass
     # same object as cls(...) would build (plain dataclass __init__: no __post_init__), one frame less
     src = f"def make({', '.join(names)}):\n" + "\n".join(body) + "\n    return o\n"
     exec(src, ns)  # noqa: S102 - source built from the dataclass' own field names
@@ -154,7 +179,10 @@ def event_to_tuple(ev: Event) -> tuple:
 
 
 def event_from_tuple(t: tuple) -> Event:
-    return Event(*t)
+    return _from_fields(*t)
+
+
+_from_fields = dataclass_factory(Event, *_FIELDS)  # == Event(*fields), built as the parsers build events
 
 _ECS_NAMES = (
     ("log_type", "event.dataset"),

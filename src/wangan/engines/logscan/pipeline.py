@@ -29,7 +29,7 @@ from .alerts import Alert, alert_from_rule
 from .chains import AttackChain, build_chains
 from .correlation import BehaviourDetector, Correlator
 from .drain import DrainMiner
-from .event import Event, event_to_tuple
+from .event import Event, event_from_tuple, event_to_tuple
 from .parsers import LineParser
 from .readers import (
     DEFAULT_MAX_BYTES,
@@ -488,7 +488,7 @@ def _scan_parallel(pipe: Pipeline, rs: RuleSet, paths: list[str], workers: int, 
             with _gc_paused():
                 # records were marshalled by our own worker process from the same code
                 for fields, idx, anomaly in marshal.loads(res["records"]):  # noqa: S302
-                    ev = Event(*fields)  # == event_from_tuple(fields)
+                    ev = event_from_tuple(fields)  # == Event(*fields)
                     ev.lineno += offset
                     out = [] if anomaly is None else [pipe._anomaly(ev, anomaly[0], anomaly[1])]
                     if idx:

@@ -110,6 +110,7 @@ def test_compiled_and_pure_python_give_identical_results(tmp_path, monkeypatch):
     pure = _run(tmp_path, True, 30000, rules)
     monkeypatch.delenv(_compiled.PURE_ENV, raising=False)
     built = [m for m in _compiled.MODULES if _compiled._extension_path(m) and not _compiled._use_source(m)]
+    built += [h for h in _compiled.HELPERS if _compiled._helper_fresh(h)]
     assert sorted(compiled["compiled"]) == sorted(built)  # the first run did use every fresh extension
     assert pure["compiled"] == []
     assert len(pure["events"]) == 30000 + len(EXTRA) and len(pure["hits"]) > 5000
@@ -122,6 +123,7 @@ def test_compiled_modules_are_used_when_built():
     if not built:
         pytest.skip("engine not compiled in this checkout (no Cython build)")
     fresh = [m for m in built if not _compiled._use_source(m)]
+    fresh += [h for h in _compiled.HELPERS if _compiled._helper_fresh(h)]
     if os.environ.get(_compiled.PURE_ENV):
         assert _compiled.compiled_modules() == []
     else:

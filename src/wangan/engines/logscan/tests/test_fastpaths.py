@@ -9,6 +9,7 @@ import random
 import re
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -195,6 +196,28 @@ def test_generated_constructors_equal_keyword_construction():
     assert repr(a) == repr(b)
     a2 = alert_from_rule(R, e)
     assert a2.group is not a.group and a2.evidence is not a.evidence
+    # every field, C constructor (when built) or generated one
+    full = Event(*[f"v{i}" for i in range(len(event_to_tuple(e)))])
+    assert event_to_tuple(event_from_tuple(event_to_tuple(full))) == event_to_tuple(full)
+    assert type(mk("x", "syslog", "h", 3)) is Event
+    with pytest.raises(TypeError):
+        mk("x", "syslog")
+
+
+def test_c_constructor_is_used_when_built():
+    from wangan.engines.logscan import _compiled
+    from wangan.engines.logscan import event as E
+
+    mk = dataclass_factory(Event, "raw", "lineno")
+    if E._slots is None:
+        assert not _compiled.compiled_modules() or "_slots" not in _compiled.compiled_modules()
+        return
+    import gc
+    assert type(mk).__name__ == "SlotMaker"
+    ev = mk("x", 1)
+    assert not gc.is_tracked(ev) and gc.is_tracked(Event("y"))  # events from the C path are untracked
+    al = dataclass_factory(Alert, "kind", "rule_id", "title", "level", "author")("k", "r", "t", "low", "a")
+    assert gc.is_tracked(al) and al.group == {} and al.evidence == []
 
 
 # --------------------------------------------------------------------------- matching
