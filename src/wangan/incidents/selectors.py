@@ -369,6 +369,7 @@ class AvailabilityRow:
     shown: availability.Month  # with outages still going on, up to now
     serious: str  # why the month counts as serious (附件5 1), "" if not
     code: str  # "M1", "G1" or ""
+    is_future: bool = False  # the month has not begun: nothing to measure yet
 
     @property
     def has_ongoing(self) -> bool:
@@ -406,7 +407,9 @@ def availability_table(*, contract, now: datetime | None = None) -> Availability
         m = availability.month_availability(year, month, ended, tz)
         serious = _serious_month(incidents, year, month) if m.is_below else ""
         code = ("M1" if serious else "G1") if m.is_below else ""
-        out.append(AvailabilityRow(m, availability.month_availability(year, month, shown, tz), serious, code))
+        begins = availability.month_bounds(year, month, tz)[0]
+        out.append(AvailabilityRow(m, availability.month_availability(year, month, shown, tz), serious, code,
+                                   is_future=begins > now))  # fmt: skip
     return AvailabilityTable(out, availability.long_outages(ended), availability.clusters(ended))
 
 

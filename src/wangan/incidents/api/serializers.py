@@ -169,7 +169,8 @@ def availability_data(table: selectors.AvailabilityTable) -> dict:
                     "outage_minutes": str(r.month.down_minutes), "availability": str(r.month.percent),
                     "formula": selectors.availability_formula(r.month), "is_below": r.month.is_below,
                     "code": r.code, "serious": r.serious, "has_ongoing": r.has_ongoing,
-                    "outage_minutes_with_ongoing": str(r.shown.down_minutes)} for r in table.rows],
+                    "outage_minutes_with_ongoing": str(r.shown.down_minutes), "is_future": r.is_future}
+                   for r in table.rows],
         "long_outages": [{"incident": o.ref, "title": o.title, "start": dt.to_representation(o.start),
                           "end": dt.to_representation(o.end)} for o in table.long_outages],
         "clusters": [{"start": dt.to_representation(c.start), "incidents": [o.ref for o in c.outages],

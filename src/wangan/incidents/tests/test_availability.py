@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from wangan.contracts.models import PenaltySuggestion
 from wangan.contracts.services import penalty_scan
@@ -137,3 +138,13 @@ def test_the_table_covers_the_twelve_service_months_and_the_scan_is_idempotent(e
     first = penalty_scan(contract=contract)
     assert [p.code for p in first] == ["G3"]
     assert penalty_scan(contract=contract) == [] and PenaltySuggestion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_months_not_begun_are_shown_as_such_not_as_full_availability(client, reviewer, contract):
+    table = selectors.availability_table(contract=contract, now=at(2026, 11, 20, 10))
+    future = [r.month.label for r in table.rows if r.is_future]
+    assert future == ["2026-12", "2027-01", "2027-02"]  # service months 10–12 of a year from March 2026
+    client.force_login(reviewer)
+    page = client.get(reverse("incidents:availability", args=[contract.pk])).content.decode()
+    assert page.count('data-testid="month-row"') == 12 and page.count("尚未开始") == 3
