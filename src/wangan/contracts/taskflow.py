@@ -98,14 +98,18 @@ def task_hand_in(*, actor, task: Task, files: dict, today: date | None = None) -
         uploads.append(("", files[EXTRA_DOCUMENT]))
     with transaction.atomic():
         task = services.task_submit(actor=actor, task=task, uploads=uploads, today=today)
-        contract = task.contract
-        if task.is_late:
-            title = _("%(task)s %(period)s handed in late") % _subject(task)
-        else:
-            title = _("%(task)s %(period)s handed in") % _subject(task)
-        _notify_after_commit(org_id=contract.client_id, roles=perms.CLIENT_ACTING_ROLES, verb="contracts.task_submitted",
-                             title=title, link=task_link(task))  # fmt: skip
+        task_handed_in_notify(task=task)
     return task
+
+
+def task_handed_in_notify(*, task: Task) -> None:
+    """Tell the client's reviewers, once the hand-in commits (also used when another app hands work in)."""
+    if task.is_late:
+        title = _("%(task)s %(period)s handed in late") % _subject(task)
+    else:
+        title = _("%(task)s %(period)s handed in") % _subject(task)
+    _notify_after_commit(org_id=task.contract.client_id, roles=perms.CLIENT_ACTING_ROLES,
+                         verb="contracts.task_submitted", title=title, link=task_link(task))  # fmt: skip
 
 
 def task_accept_for(*, actor, task: Task) -> Task:

@@ -516,6 +516,7 @@ def report_attach_to_task(*, actor, report: AnalysisReport, task_id: int) -> Ana
     PDF) become the task's deliverables through the contracts app, and the report records the task."""
     from wangan.contracts import selectors as contract_selectors
     from wangan.contracts import services as contract_services
+    from wangan.contracts import taskflow as contract_taskflow
 
     _require(permissions.can_use_logs, actor)
     if report.organization_id != actor.organization_id:
@@ -534,6 +535,7 @@ def report_attach_to_task(*, actor, report: AnalysisReport, task_id: int) -> Ana
         locked = AnalysisReport.objects.select_for_update().get(pk=report.pk)
         before = {"contract_task_ref": locked.contract_task_ref}
         task = contract_services.task_submit(actor=actor, task=task, uploads=uploads)
+        contract_taskflow.task_handed_in_notify(task=task)
         locked.contract_task_ref = task.pk
         locked.contract_task_label = selectors.contract_task_label(task)[:300]
         locked.attached_at, locked.attached_by = timezone.now(), actor

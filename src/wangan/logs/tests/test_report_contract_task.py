@@ -12,7 +12,7 @@ from wangan.accounts.choices import OrgRole
 from wangan.contracts import selectors as contract_selectors
 from wangan.contracts.tests.factories import make_contract, make_parties
 from wangan.core.errors import NotFound
-from wangan.core.models import AuditEvent
+from wangan.core.models import AuditEvent, Notification
 from wangan.logs import selectors, services
 from wangan.logs.errors import ReportNotReady, ReportTaskInvalid
 from wangan.logs.models import AnalysisReport
@@ -59,13 +59,16 @@ def test_the_provider_sees_its_open_log_analysis_tasks(deal):
     assert selectors.contract_task_choices_for(user=deal["reviewer"]) == []  # the client does not hand in
 
 
-def test_handing_in_attaches_docx_and_pdf_and_submits_the_task(deal, client):
+def test_handing_in_attaches_docx_and_pdf_and_submits_the_task(deal, client, django_capture_on_commit_callbacks):
     engineer, report, task = deal["engineer"], deal["report"], deal["tasks"][0]
     client.force_login(engineer)
     page = client.get("/logs/reports/").content.decode()
     assert 'data-testid="attach-form"' in page and f'value="{task.pk}"' in page
-    response = client.post(f"/logs/reports/{report.pk}/attach/", {"task": task.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/logs/reports/{report.pk}/attach/", {"task": task.pk})
     assert response.status_code == 302
+    # the client's reviewer hears of it, as when the task page is used
+    assert Notification.objects.filter(recipient=deal["reviewer"], verb="contracts.task_submitted").count() == 1
     task = _task(engineer, task.pk)
     assert task.status == "submitted" and task.submitted_at is not None
     docs = sorted((d.title, d.file.content_type) for d in task.documents.select_related("file"))
