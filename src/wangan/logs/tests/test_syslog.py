@@ -63,7 +63,13 @@ def test_udp_and_tcp_messages_are_stored_with_alerts(engineer, source):
         finally:
             connections.close_all()
 
-    receiver = SyslogReceiver(sink, batch_size=100, flush_interval=0.2, analyse=session.analyse)
+    def analyse():
+        try:
+            return session.analyse()
+        finally:
+            connections.close_all()  # the executor thread's connection would outlive the test database
+
+    receiver = SyslogReceiver(sink, batch_size=100, flush_interval=0.2, analyse=analyse)
     loop = Loop()
     try:
         loop.run(receiver.start(host="127.0.0.1", udp_port=0, tcp_port=0))
