@@ -203,7 +203,7 @@ elif EMBEDDED_BROKER:
     _spool = DATA_DIR / "broker"
     for _sub in ("in", "processed", "control"):
         (_spool / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # the filesystem transport ignores the host; naming one keeps kombu from warning
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_spool / "in"),
         "data_folder_out": str(_spool / "in"),
