@@ -1,5 +1,7 @@
 """Shared pytest fixtures: organizations and users of every role."""
 
+from importlib import import_module
+
 import pytest
 
 from wangan.accounts.choices import OrgRole, OrgType, PlatformRole
@@ -13,6 +15,29 @@ def _media_in_tmp(settings, tmp_path):
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}},
     }
+
+
+# Rows that data migrations seed.  A transactional test ends with a flush that empties every table,
+# and with xdist a database test can run after one in the same worker: put the rows back first.
+_SEEDED = (
+    ("wangan.cryptosvc.migrations.0002_seed_zones", "seed", "cryptosvc.Zone"),
+    ("wangan.vouchers.migrations.0002_park_areas", "forwards", "vouchers.ParkArea"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db"}:
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "transactional_db" in names
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    for module, function, model in _SEEDED:
+        if not apps.get_model(model).objects.exists():
+            getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture
