@@ -17,7 +17,7 @@ install: $(VENV)/.installed
 
 # setup.py compiles the log engine's hot modules: an edited engine is rebuilt (a stale build would be
 # skipped at import, silently slower)
-$(VENV)/.installed: pyproject.toml setup.py $(wildcard src/wangan/engines/logscan/*.py)
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard src/wangan/engines/logscan/*.py src/wangan/engines/logscan/*.pxd src/wangan/engines/logscan/*.pyx)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

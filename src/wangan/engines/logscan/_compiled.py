@@ -8,8 +8,11 @@ either way; without a compiler or Cython the build is skipped and the sources ru
 The sources are used instead of an extension when
 
 * ``WANGAN_LOGSCAN_PURE=1`` is set (tests compare both modes this way), or
-* the extension is older than its source (an edited checkout that was not rebuilt:
-  a stale extension would silently run old code).
+* the extension is older than its source or its ``.pxd`` (an edited checkout that was
+  not rebuilt: a stale extension would silently run old code).
+
+It is all or nothing: the compiled modules share the :class:`Event` extension type
+(``event.pxd``), so when one of them has to run as source, all of them do.
 
 This module must stay importable alone (``setup.py`` reads :data:`MODULES` from it).
 """
@@ -47,7 +50,11 @@ def _use_source(name: str) -> bool:
     if ext is None:
         return False  # nothing to avoid
     try:
-        return os.path.getmtime(ext) < os.path.getmtime(os.path.join(_HERE, name + ".py"))
+        built = os.path.getmtime(ext)
+        if built < os.path.getmtime(os.path.join(_HERE, name + ".py")):
+            return True
+        pxd = os.path.join(_HERE, name + ".pxd")  # compile-time declarations beside the source
+        return os.path.exists(pxd) and built < os.path.getmtime(pxd)
     except OSError:
         return False
 
@@ -72,8 +79,12 @@ class _SourceFinder:
 def install() -> None:
     """Runs when this module is imported (first thing the package ``__init__`` does)."""
     names = {n for n in MODULES if _use_source(n)}
+    built = [n for n in MODULES if _extension_path(n) is not None]
+    if names or 0 < len(built) < len(MODULES):
+        # one stale or not built -> all run as source (a compiled module expects the compiled Event type)
+        names = set(MODULES)
     if names and not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
-        stale = sorted(n for n in names if _extension_path(n) is not None)
+        stale = sorted(n for n in names if _extension_path(n) is not None and _use_source(n))
         if stale and os.environ.get(PURE_ENV, "") in ("", "0"):
             warnings.warn(f"logscan: compiled {', '.join(stale)} older than the source, running the source "
                           "(rebuild: pip install -e .)", RuntimeWarning, stacklevel=2)

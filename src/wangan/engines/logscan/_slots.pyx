@@ -8,7 +8,10 @@ pure-Python form is generated code that the interpreter runs: a frame and one
 in C: it allocates the object like ``object.__new__(cls)`` and stores every field
 straight into its slot (the offsets are read from the class' own member
 descriptors), with the same values -- the given arguments, the field defaults, or a
-new object from the default factory.  Built only when Cython is available
+new object from the default factory.  For an extension type made by Cython (the
+compiled :class:`~wangan.engines.logscan.event.Event`) the object comes from the
+type's own ``tp_new`` (fields set to None) and each field is stored through the
+setter of its attribute descriptor, a plain C call.  Built only when Cython is available
 (``setup.py``); without it, or with ``WANGAN_LOGSCAN_PURE=1``, the generated Python
 constructor runs (same objects, field for field).
 """
@@ -26,6 +29,15 @@ cdef extern from "Python.h":
         int flags
     ctypedef struct PyMemberDescrObject:
         PyMemberDef *d_member
+    ctypedef int (*setter)(PyObject *, PyObject *, void *) except -1
+    ctypedef struct PyGetSetDef:
+        const char *name
+        void *get
+        setter set
+        const char *doc
+        void *closure
+    ctypedef struct PyGetSetDescrObject:
+        PyGetSetDef *d_getset
     object PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t n)
     void PyObject_GC_UnTrack(void *op)
     int T_OBJECT_EX
@@ -44,6 +56,7 @@ cdef class SlotMaker:
     cdef Py_ssize_t *offsets
     cdef int *kinds
     cdef Py_ssize_t *argpos
+    cdef PyGetSetDef **setters  # extension type: the field setters (NULL for a __slots__ class)
     cdef tuple values
     cdef readonly tuple names
     cdef readonly bint untrack
@@ -56,8 +69,16 @@ cdef class SlotMaker:
         self.kinds = <int *>malloc(max(n, 1) * sizeof(int))
         if self.offsets == NULL or self.argpos == NULL or self.kinds == NULL:
             raise MemoryError()
-        if not isinstance(cls, type) or cls.__new__ is not object.__new__:
-            raise TypeError("not a plain __slots__ class")
+        if not isinstance(cls, type):
+            raise TypeError("not a class")
+        if cls.__new__ is not object.__new__:
+            # a Cython extension type: every field must be a settable attribute of the type
+            # itself, and the type's __new__ must not need arguments
+            if "__pyx_vtable__" in cls.__dict__ or cls.__init__ is object.__init__:
+                raise TypeError("not a Cython dataclass")
+            self.setters = <PyGetSetDef **>malloc(max(n, 1) * sizeof(PyGetSetDef *))
+            if self.setters == NULL:
+                raise MemoryError()
         self.cls = cls
         self.untrack = untrack
         self.tp = <PyTypeObject *>cls
@@ -66,15 +87,22 @@ cdef class SlotMaker:
         names = []
         n_args = 0
         slot_type = type(_Probe.x)
+        getset_type = type(type.__dict__["__doc__"])
         for i in range(n):
             name, kind, value = slots[i]
             desc = cls.__dict__.get(name)
-            if type(desc) is not slot_type:  # a member descriptor of this very class
-                raise TypeError(f"{name!r} is not a slot of {cls.__name__}")
-            d = <PyMemberDescrObject *>desc
-            if d.d_member.type != T_OBJECT_EX or (d.d_member.flags & READONLY):
-                raise TypeError(f"{name!r}: unexpected slot kind")
-            self.offsets[i] = d.d_member.offset
+            if self.setters != NULL:
+                if type(desc) is not getset_type or (<PyGetSetDescrObject *>desc).d_getset.set == NULL:
+                    raise TypeError(f"{name!r} is not a settable field of {cls.__name__}")
+                self.setters[i] = (<PyGetSetDescrObject *>desc).d_getset
+                self.offsets[i] = 0
+            else:
+                if type(desc) is not slot_type:  # a member descriptor of this very class
+                    raise TypeError(f"{name!r} is not a slot of {cls.__name__}")
+                d = <PyMemberDescrObject *>desc
+                if d.d_member.type != T_OBJECT_EX or (d.d_member.flags & READONLY):
+                    raise TypeError(f"{name!r}: unexpected slot kind")
+                self.offsets[i] = d.d_member.offset
             self.kinds[i] = kind
             if kind == 0:
                 self.argpos[i] = value
@@ -92,11 +120,13 @@ cdef class SlotMaker:
         free(self.offsets)
         free(self.argpos)
         free(self.kinds)
+        free(self.setters)
 
     def __call__(self, *args):
         cdef Py_ssize_t i
         cdef int k
         cdef char *o
+        cdef PyGetSetDef *gs
         cdef PyObject *v
         cdef PyObject **slot
         if PyTuple_GET_SIZE(args) != self.n_args:
@@ -108,6 +138,22 @@ cdef class SlotMaker:
                 if made is None:
                     made = {}
                 made[i] = (<object>PyTuple_GET_ITEM(self.values, i))()
+        if self.setters != NULL:  # extension type: its tp_new (fields None), then the C setters
+            obj = self.tp.tp_new(<type>self.cls, <PyObject *>_EMPTY, NULL)
+            o = <char *><PyObject *>obj
+            for i in range(self.n_fields):
+                k = self.kinds[i]
+                if k == 0:
+                    v = PyTuple_GET_ITEM(args, self.argpos[i])
+                elif k == 1:
+                    v = PyTuple_GET_ITEM(self.values, i)
+                else:
+                    v = <PyObject *>made[i]
+                gs = self.setters[i]
+                gs.set(<PyObject *>obj, v, gs.closure)
+            if self.untrack:
+                PyObject_GC_UnTrack(o)
+            return obj
         obj = PyType_GenericAlloc(self.tp, 0)  # what object.__new__(cls) does: zeroed, GC-tracked
         o = <char *><PyObject *>obj
         for i in range(self.n_fields):
@@ -125,6 +171,9 @@ cdef class SlotMaker:
         if self.untrack:
             PyObject_GC_UnTrack(o)
         return obj
+
+
+cdef tuple _EMPTY = ()
 
 
 class _Probe:

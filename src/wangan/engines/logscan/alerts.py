@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import cython  # pure-Python mode declarations (no-ops when this runs as source)
+
 from .event import Event, dataclass_factory
 from .timeutil import to_iso
 
@@ -55,6 +57,7 @@ _new_rule_alert = dataclass_factory(Alert, "kind", "rule_id", "title", "level", 
                                     "description")
 
 
+@cython.locals(ev=Event)
 def alert_from_rule(rule: Any, ev: Event, kind: str = "sigma") -> Alert:
     ts = ev.timestamp
     return _new_rule_alert(kind, rule.id, rule.title, rule.level, rule.author, rule.tags, rule.tactics,

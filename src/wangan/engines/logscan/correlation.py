@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from typing import Any
 
+import cython  # pure-Python mode declarations (no-ops when this runs as source)
+
 from .alerts import MAX_EVIDENCE, Alert
 from .event import Event, dataclass_factory
 from .sigma import CorrelationRule, SigmaRule, field_getter, split_tags
@@ -133,6 +135,7 @@ class Correlator:
         self._by_rule[rule] = pairs
         return pairs
 
+    @cython.locals(ev=Event)
     def feed(self, rule: SigmaRule | CorrelationRule, ev: Event) -> list[Alert]:
         consumers = self._by_rule.get(rule)
         if consumers is None:
@@ -165,6 +168,7 @@ class Correlator:
         new_group = _Group
 
         if c.type == "event_count":
+            @cython.locals(ev=Event)
             def feed_event_count(rule, ev):
                 if g0 is not None:
                     k = g0(ev)
@@ -203,6 +207,7 @@ class Correlator:
 
         vget = self._vgetter[c.id]
 
+        @cython.locals(ev=Event)
         def feed_value_count(rule, ev):
             if g0 is not None:
                 k = g0(ev)
@@ -247,6 +252,7 @@ class Correlator:
             return fire(c, st, key, ts, first, count, ev)
         return feed_value_count
 
+    @cython.locals(ev=Event)
     def _feed_one(self, c: CorrelationRule, rule: Any, ev: Event) -> Alert | None:
         keyf, cond, states = self._plan[c.id]
         key = keyf(ev)
@@ -337,6 +343,7 @@ class Correlator:
                 stages.clear()
         return self._fire(c, st, key, ts, first, count, ev)
 
+    @cython.locals(ev=Event)
     def _fire(self, c: CorrelationRule, st: _Group, key: tuple, ts: float, first: float, count: int,
               ev: Event) -> Alert:
         self.fired += 1
@@ -394,6 +401,7 @@ class BehaviourDetector:
         self._seen: OrderedDict[tuple, OrderedDict] = OrderedDict()
         self._offhours_done: OrderedDict[tuple, None] = OrderedDict()
 
+    @cython.locals(ev=Event)
     def feed(self, ev: Event) -> list[Alert]:
         out: list[Alert] = []
         act = ev.action
@@ -418,6 +426,7 @@ class BehaviourDetector:
                 self._remember(ev)
         return out
 
+    @cython.locals(ev=Event)
     def _remember(self, ev: Event) -> bool:
         key = (ev.host, ev.user)
         ips = self._seen.get(key)
@@ -435,6 +444,7 @@ class BehaviourDetector:
             ips.popitem(last=False)
         return known and new
 
+    @cython.locals(ev=Event)
     def _new_ip(self, ev: Event) -> Alert | None:
         if not ev.src_ip:
             return None
@@ -448,6 +458,7 @@ class BehaviourDetector:
                      host=ev.host, src_ip=ev.src_ip, user=ev.user, event=ev, evidence=[ev.raw[:2000]],
                      description="A privileged account logged in from an address not seen for it before.")
 
+    @cython.locals(ev=Event)
     def _offhours(self, ev: Event, user: str) -> Alert | None:
         if ev.timestamp is None:
             return None

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
 
+import cython  # pure-Python mode: the declarations below are no-ops when this runs as source
+
 from . import _compiled
 
 _slots = _compiled.helper("_slots")  # C constructors when built (see dataclass_factory)
@@ -40,8 +42,12 @@ DERIVED_FIELDS = frozenset(
 )
 
 
-@dataclass(slots=True)
+@cython.dataclasses.dataclass
+@cython.cclass
 class Event:
+    # Compiled, an extension type: code that declares ``ev`` as an Event (``cython.locals``)
+    # reads and writes these fields as struct members; as source, a ``__slots__`` dataclass
+    # (below).  Same fields, defaults, ``__init__``, ``__eq__`` and ``__repr__`` either way.
     raw: str
     log_type: str = "unknown"  # parser that produced it: syslog, auditd, web_access, ...
     timestamp: float | None = None  # epoch seconds, UTC
@@ -105,6 +111,9 @@ class Event:
         return d
 
 
+if not cython.compiled:  # running as source: the memory-saving __slots__ layout
+    Event = dataclass(slots=True)(Event)  # noqa: F811 - same class, re-made with slots
+
 # classes whose C-built instances are not tracked by the cyclic GC (see dataclass_factory)
 _UNTRACKED = (Event,)
 _FIELDS: tuple[str, ...] = tuple(Event.__dataclass_fields__)  # type: ignore[attr-defined]
@@ -130,7 +139,7 @@ def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
     unknown = [n for n in names if n not in fields]
     if unknown or len(set(names)) != len(names) or getattr(cls, "__post_init__", None) is not None:
         raise ValueError(f"bad field names {names!r}")
-    ns: dict[str, Any] = {"_cls": cls, "_new": object.__new__}
+    ns: dict[str, Any] = {"_cls": cls, "_new": cls.__new__}  # object.__new__ for a __slots__ class
     body = ["    o = _new(_cls)"]
     for n, f in fields.items():
         if n in names:
@@ -148,7 +157,7 @@ def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
         else:
             raise ValueError(f"field {n!r} has no default and must be given")
         body.append(f"    o.{n} = {value}")
-    if _slots is not None and getattr(cls, "__slots__", None) is not None:
+    if _slots is not None:
         # the same assignments, done in C (``_slots.pyx``): no frame, no per-field STORE_ATTR
         slots = []
         for n, f in fields.items():
@@ -160,7 +169,7 @@ def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
                 slots.append((n, 2, f.default_factory))
         try:
             return _slots.SlotMaker(cls, slots, untrack=cls in _UNTRACKED)
-        except TypeError:  # not a plain slots class after all: the generated constructor below
+        except TypeError:  # neither a plain slots class nor a Cython dataclass: the generated constructor
             pass
     # same object as cls(...) would build (plain dataclass __init__: no __post_init__), one frame less
     src = f"def make({', '.join(names)}):\n" + "\n".join(body) + "\n    return o\n"

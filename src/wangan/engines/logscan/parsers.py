@@ -24,6 +24,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import cython  # pure-Python mode declarations (no-ops when this runs as source)
+
 from .event import (
     CAT_AUTH,
     CAT_FAULT,
@@ -161,6 +163,7 @@ _SSHD_PID_FAIL = (
 )
 
 
+@cython.locals(ev=Event, kv=str)
 def _pam_kv(kv: str, ev: Event) -> None:
     """Parse 'logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root'."""
     i = kv.find(" user=")
@@ -255,6 +258,7 @@ class LineParser:
         parse = self._parse
         return [parse(line, n) for n, line in enumerate(lines, lineno)]
 
+    @cython.locals(ev=Event, line=str)
     def _parse(self, line: str, lineno: int) -> Event:
         # Order: the previous line's format first, then the candidates for the first
         # character.  The previous format is left out when its regex cannot match a line
@@ -278,6 +282,7 @@ class LineParser:
                 return ev
         return _new_unknown(line, "unknown", line, self.source, lineno)
 
+    @cython.locals(line=str)
     def _order(self, line: str, last) -> tuple:
         cands = self._candidates(line)
         c = line[:1]
@@ -302,6 +307,7 @@ class LineParser:
             return c == "["
         return True
 
+    @cython.locals(line=str)
     def _candidates(self, line: str):
         c = line[:1]
         if c == "<":
@@ -322,6 +328,7 @@ class LineParser:
     # cannot match, so trying the previous line's format first stays cheap.
 
     # ------------------------------------------------------------------ syslog
+    @cython.locals(ev=Event, line=str, msg=str)
     def _p_3164(self, line: str, lineno: int) -> Event | None:
         m = _FAST3164.match(line)
         if m is not None:
@@ -362,6 +369,7 @@ class LineParser:
         ts = self.clock.syslog(mon, int(day), int(hh), int(mi), int(ss))
         return self._syslog_body(line, lineno, ts, pri, rest)
 
+    @cython.locals(line=str)
     def _p_iso_syslog(self, line: str, lineno: int) -> Event | None:
         c = line[:1]
         if c != "<" and not c.isdigit():
@@ -372,6 +380,7 @@ class LineParser:
         pri, stamp, rest = m.groups()
         return self._syslog_body(line, lineno, self.clock.iso(stamp), pri, rest)
 
+    @cython.locals(ev=Event, line=str, msg=str)
     def _p_5424(self, line: str, lineno: int) -> Event | None:
         if line[:1] != "<":
             return None
@@ -397,6 +406,7 @@ class LineParser:
         self._dispatch(ev, prog, msg)
         return ev
 
+    @cython.locals(ev=Event, msg=str, rest=str)
     def _syslog_body(self, line: str, lineno: int, ts: float | None, pri: str | None, rest: str) -> Event:
         host = prog = None
         pid = None
@@ -445,6 +455,7 @@ class LineParser:
         self._dispatch(ev, prog, msg)
         return ev
 
+    @cython.locals(ev=Event, msg=str)
     def _dispatch(self, ev: Event, prog: str | None, msg: str) -> None:
         if prog is None:
             ev.service = "syslog"
@@ -486,6 +497,7 @@ class LineParser:
         return ent
 
     # ------------------------------------------------------------------ auth sub-parsers
+    @cython.locals(ev=Event)
     def _pam_generic(self, ev: Event, msg: str) -> None:
         m = _R_PAM_FAIL.search(msg)
         if m is None:
@@ -504,6 +516,7 @@ class LineParser:
             if ev.extra and "ruser" in ev.extra:
                 pass
 
+    @cython.locals(ev=Event, msg=str)
     def _session(self, ev: Event, msg: str) -> None:
         m = _R_SESSION.search(msg)
         if m is None:
@@ -527,6 +540,7 @@ class LineParser:
         else:
             ev.user = user
 
+    @cython.locals(ev=Event)
     def _remember(self, ev: Event) -> None:
         if ev.pid is not None and ev.src_ip:
             pids = self._pids
@@ -534,12 +548,14 @@ class LineParser:
                 pids.clear()
             pids[(ev.host, ev.pid)] = ev.src_ip
 
+    @cython.locals(ev=Event)
     def _from_pid(self, ev: Event) -> None:
         if ev.pid is not None and ev.src_ip is None:
             ip = self._pids.get((ev.host, ev.pid))
             if ip:
                 ev.src_ip = ip
 
+    @cython.locals(ev=Event, msg=str, rest=str)
     def _sshd(self, ev: Event, msg: str) -> None:
         ev.category = CAT_AUTH
         c = msg[:1]
@@ -684,6 +700,7 @@ class LineParser:
         elif ev.outcome is not None or ev.action is not None:
             self._from_pid(ev)
 
+    @cython.locals(ev=Event, msg=str, rest=str)
     def _sudo(self, ev: Event, msg: str) -> None:
         ev.category = CAT_PRIV
         if "authentication failure" in msg:
@@ -722,6 +739,7 @@ class LineParser:
         else:
             ev.action, ev.outcome = "sudo", S
 
+    @cython.locals(ev=Event, msg=str)
     def _su(self, ev: Event, msg: str) -> None:
         ev.category = CAT_PRIV
         if "authentication failure" in msg:
@@ -758,6 +776,7 @@ class LineParser:
             ev.user, ev.target_user = parts[-3], parts[-1]
             ev.action, ev.outcome = "su", F
 
+    @cython.locals(ev=Event, msg=str)
     def _iam(self, ev: Event, msg: str) -> None:
         ev.category = CAT_IAM
         prog = ev.service
@@ -789,6 +808,7 @@ class LineParser:
         else:
             ev.action = f"{prog}"
 
+    @cython.locals(ev=Event, msg=str)
     def _passwd(self, ev: Event, msg: str) -> None:
         ev.category = CAT_IAM
         if "password changed for" in msg:
@@ -797,6 +817,7 @@ class LineParser:
         elif "authentication failure" in msg:
             self._pam_generic(ev, msg)
 
+    @cython.locals(ev=Event, msg=str)
     def _cron(self, ev: Event, msg: str) -> None:
         ev.category = CAT_SCHEDULED
         if msg.startswith("(") and ") CMD (" in msg:
@@ -812,12 +833,14 @@ class LineParser:
             ev.user = msg[1:k]
             ev.action = "crontab_modified"
 
+    @cython.locals(ev=Event, msg=str)
     def _logind(self, ev: Event, msg: str) -> None:
         ev.category = CAT_SESSION
         if msg.startswith("New session ") and " of user " in msg:
             ev.user = msg.rsplit(" ", 1)[-1].rstrip(".")
             ev.action = "session_opened"
 
+    @cython.locals(ev=Event, msg=str)
     def _login(self, ev: Event, msg: str) -> None:
         ev.category = CAT_AUTH
         if "authentication failure" in msg:
@@ -831,6 +854,7 @@ class LineParser:
             ev.user = "root"
             ev.action, ev.outcome = "login", S
 
+    @cython.locals(ev=Event, msg=str)
     def _kernel(self, ev: Event, msg: str) -> None:
         if "segfault at" in msg or "Out of memory" in msg or "general protection" in msg or "Call Trace" in msg:
             ev.category = CAT_FAULT
@@ -839,6 +863,7 @@ class LineParser:
             ev.category = CAT_NETWORK
             ev.action = "promiscuous_mode"
 
+    @cython.locals(ev=Event, msg=str)
     def _audit_in_syslog(self, ev: Event, msg: str) -> None:
         k = msg.find("type=")
         if k >= 0:
@@ -847,6 +872,7 @@ class LineParser:
                 self._audit_fields(ev, m)
 
     # ------------------------------------------------------------------ auditd
+    @cython.locals(ev=Event, line=str)
     def _p_audit(self, line: str, lineno: int) -> Event | None:
         if not line.startswith(("type=", "node=")):
             return None
@@ -859,6 +885,7 @@ class LineParser:
         self._audit_fields(ev, m)
         return ev
 
+    @cython.locals(ev=Event)
     def _audit_fields(self, ev: Event, m: re.Match) -> None:
         typ = m.group(2)
         body = m.group(6)
@@ -914,6 +941,7 @@ class LineParser:
             ev.category = CAT_FAULT
 
     # ------------------------------------------------------------------ web
+    @cython.locals(line=str)
     def _p_access(self, line: str, lineno: int) -> Event | None:
         if '] "' not in line:  # both layouts need it
             return None
@@ -962,6 +990,7 @@ class LineParser:
                            None if ua is None or ua == "-" else ua, None if ref is None or ref == "-" else ref,
                            self.source, lineno)
 
+    @cython.locals(ev=Event, line=str, msg=str)
     def _p_nginx_err(self, line: str, lineno: int) -> Event | None:
         if line[4:5] != "/":
             return None
@@ -997,6 +1026,7 @@ class LineParser:
             ev.action = "server_error"
         return ev
 
+    @cython.locals(ev=Event, line=str, msg=str)
     def _p_apache_err(self, line: str, lineno: int) -> Event | None:
         if line[:1] != "[":
             return None
@@ -1039,6 +1069,7 @@ class LineParser:
         return ev
 
     # ------------------------------------------------------------------ JSON
+    @cython.locals(ev=Event, line=str)
     def _p_json(self, line: str, lineno: int) -> Event | None:
         c = line[:1]
         if c != "{" and (c not in " \t\n\r" or line.lstrip(" \t\n\r")[:1] != "{"):

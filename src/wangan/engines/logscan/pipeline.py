@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
+import cython  # pure-Python mode declarations (no-ops when this runs as source)
+
 from .alerts import Alert, alert_from_rule
 from .chains import AttackChain, build_chains
 from .correlation import BehaviourDetector, Correlator
@@ -112,6 +114,7 @@ class Pipeline:
         ev = self.parser_for(source).parse(line, lineno)
         return self.feed(ev)
 
+    @cython.locals(ev=Event)
     def feed(self, ev: Event) -> list[Alert]:
         """Process one normalized event; returns the alerts it produced."""
         self.events += 1
@@ -137,6 +140,7 @@ class Pipeline:
             self._keep(out)
         return out
 
+    @cython.locals(ev=Event)
     def _template(self, ev: Event, n_events: int) -> Alert | None:
         if self.miner is not None and ev.raw.strip():
             cl, new = self.miner.add(ev.raw, ev.timestamp)
@@ -152,6 +156,7 @@ class Pipeline:
                                         for r in self.rules.rules]
         return flags
 
+    @cython.locals(ev=Event)
     def _matched(self, ev: Event, matched: list[SigmaRule], out: list[Alert]) -> None:
         """Alerts, correlation and behaviour for one event's matching rules (in rule order),
         appended to ``out``."""
@@ -177,6 +182,7 @@ class Pipeline:
         if out:
             self._keep(out)
 
+    @cython.locals(ev=Event)
     def _record(self, ev: Event, matched, anomaly: Alert | None) -> None:
         """Worker mode: keep what the parent needs to continue exactly as a serial scan."""
         need = self._need
@@ -187,6 +193,7 @@ class Pipeline:
             a = None if anomaly is None else (anomaly.rule_id, anomaly.group["template"])
             self._records.append((event_to_tuple(ev), idx, a))  # type: ignore[union-attr]
 
+    @cython.locals(ev=Event)
     def feed_block(self, lines: list[str], source: str | None = None, lineno: int = 1) -> None:
         """Process consecutive lines of one source (``lineno`` = number of the first);
         same results as :meth:`feed_line` for each line in turn, but parsing, counting and
@@ -257,6 +264,7 @@ class Pipeline:
             self.alerts.extend(alerts[:max(room, 0)])
             self.alerts_dropped += len(alerts) - max(room, 0)
 
+    @cython.locals(ev=Event)
     def _anomaly(self, ev: Event, cluster_id: int | str, template: str) -> Alert:
         rid = cluster_id if isinstance(cluster_id, str) else f"wangan-template-{cluster_id}"
         return Alert(kind="anomaly", rule_id=rid, rule_name="new_log_template",
@@ -461,6 +469,7 @@ def _scan(rs: RuleSet, inputs, workers: int, reference_time: float | None, top: 
     return pipe.result(top=top)
 
 
+@cython.locals(ev=Event)
 def _scan_parallel(pipe: Pipeline, rs: RuleSet, paths: list[str], workers: int, kwargs: dict) -> None:
     tasks = [t for p in paths for t in _split(p, workers)]
     try:

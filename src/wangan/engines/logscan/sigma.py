@@ -39,6 +39,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import cython  # pure-Python mode declarations (no-ops when this runs as source)
 import yaml
 
 from .event import DERIVED_FIELDS, Event
@@ -97,6 +98,7 @@ FIELD_MAP.update({"CommandLine": "extra:command", "process.command_line": "extra
 EQ_INDEX_FIELDS = ("action", "category", "log_type")
 
 
+@cython.locals(ev=Event)
 def _url_path(ev: Event) -> str | None:
     u = ev.url
     if u is None:
@@ -105,6 +107,7 @@ def _url_path(ev: Event) -> str | None:
     return u if k < 0 else u[:k]
 
 
+@cython.locals(ev=Event)
 def _url_query(ev: Event) -> str | None:
     u = ev.url
     if u is None:
@@ -1020,6 +1023,7 @@ class RuleSet:
         self._idx_cache[sig] = entry
         return entry
 
+    @cython.locals(ev=Event)
     def match(self, ev: Event) -> list[SigmaRule]:
         """Rules matching one event (in rule order; rules without a prefilter key last)."""
         sig = (ev.product, ev.log_type, ev.service, ev.category)
@@ -1030,6 +1034,7 @@ class RuleSet:
         low = (ev.raw if st is None else st).lower()
         return self._eval(ev, entry, self._scanner(low) if entry[0] else None, low)
 
+    @cython.locals(ev=Event)
     def _eval(self, ev: Event, entry: tuple, hits: Iterable[int] | None, low: str | None) -> list[SigmaRule]:
         idx_lit, idx_act, static, always = entry
         cands: set[SigmaRule] | None = set(static) if static else None
@@ -1065,6 +1070,7 @@ class RuleSet:
                 out.append(r)
         return out
 
+    @cython.locals(ev=Event)
     def match_block(self, events: list[Event], lines: list[str] | None = None) -> list[tuple[int, list[SigmaRule]]]:
         """Match a block of events; ``lines[i]`` must be ``events[i].raw`` when given.
 
@@ -1104,6 +1110,7 @@ class RuleSet:
                 out.append((i, m))
         return out
 
+    @cython.locals(ev=Event)
     def _block_hits(self, block, events: list[Event], lines: list[str]) -> dict[int, Any]:
         """line index -> literal ids found in it (lowered text semantics), or _RESCAN for
         lines that need a per-line scan (non-ASCII text, extra search text)."""
