@@ -42,7 +42,7 @@ from typing import Any
 import cython  # pure-Python mode declarations (no-ops when this runs as source)
 import yaml
 
-from .event import DERIVED_FIELDS, Event
+from .event import _FIELDS, DERIVED_FIELDS, Event
 
 log = logging.getLogger(__name__)
 
@@ -612,10 +612,13 @@ def _or(preds: list[Callable]) -> Callable:
 
 
 def _gen_bool(op: str, preds: list[Callable]) -> Callable:
-    """``p1(ev, low) and p2(ev, low) and ...`` (or ``or``) as one generated function:
-    nested conjunctions / disjunctions are flattened and literal tests on event
-    attributes / the lowered text are inlined, so a typical selection costs one call
-    instead of one per field.  Same evaluation order and short-circuiting."""
+    """``p1(ev, low) and p2(ev, low) and ...`` (or ``or``) as one predicate: nested
+    conjunctions / disjunctions are flattened and literal tests on event attributes /
+    the lowered text are inlined, so a typical selection costs one call instead of one
+    per field.  Same evaluation order and short-circuiting.
+
+    Compiled, the result is a :class:`_Prog` evaluated in C; as source, a generated
+    Python function (faster than looping over the parts in the interpreter)."""
     parts: list[Callable] = []
     for p in preds:
         sub = getattr(p, "_bool", None)
@@ -623,6 +626,8 @@ def _gen_bool(op: str, preds: list[Callable]) -> Callable:
             parts.extend(sub[1])
         else:
             parts.append(p)
+    if cython.compiled:
+        return _Prog(op, parts)
     ns: dict[str, Any] = {"_to_str": _to_str}
     lines = ["def p(ev, low):"]
     fail, ok = ("False", "True") if op == "and" else ("True", "False")
@@ -667,7 +672,187 @@ def _gen_bool(op: str, preds: list[Callable]) -> Callable:
 
 
 def _not(p: Callable) -> Callable:
+    return _Prog("not", [p]) if cython.compiled else _py_not(p)
+
+
+def _py_not(p: Callable) -> Callable:
     return lambda ev, low: not p(ev, low)
+
+
+# --------------------------------------------------------------------------- compiled predicates
+# part kinds of a _Prog (see _gen_bool: the same tests the generated code inlines)
+_K_CALL, _K_KW1, _K_KWN, _K_EQ, _K_SW, _K_EW, _K_CT1, _K_CTN = range(8)
+_FIELD_INDEX = {name: i for i, name in enumerate(_FIELDS)}
+
+
+@cython.cclass
+class _Part:
+    """One test of a :class:`_Prog`: a call of another predicate, a keyword test on the
+    lowered text, or a literal test on one event field."""
+
+    def __init__(self, p: Callable):
+        self.fn = p
+        self.kind = _K_CALL
+        self.field = -1
+        self.consts = None
+        self.c0 = None
+        self.lower = False
+        inl = getattr(p, "_inline", None)
+        if inl is None:
+            return
+        kind, attr, consts, lower = inl
+        self.consts = consts
+        self.c0 = consts[0] if isinstance(consts, tuple) and len(consts) == 1 else None
+        if kind == "kw":
+            self.kind = _K_KW1 if len(consts) == 1 else _K_KWN
+            return
+        if attr not in _FIELD_INDEX:  # not an event field: keep the call
+            return
+        self.field = _FIELD_INDEX[attr]
+        self.lower = bool(lower)
+        if kind == "equals":
+            self.kind = _K_EQ
+        elif kind == "startswith":
+            self.kind = _K_SW
+        elif kind == "endswith":
+            self.kind = _K_EW
+        else:
+            self.kind = _K_CT1 if len(consts) == 1 else _K_CTN
+
+
+@cython.cclass
+class _Prog:
+    """``and`` / ``or`` of parts, or ``not`` of one predicate, evaluated without the
+    interpreter (compiled mode only; as source :func:`_gen_bool` generates code)."""
+
+    def __init__(self, op: str, parts: list[Callable]):
+        self.op = 0 if op == "and" else 1 if op == "or" else 2
+        self.parts = tuple(_Part(p) for p in parts)
+        self._bool = (op, tuple(parts))
+
+    def __call__(self, ev, low):
+        return self.run(ev, low)
+
+    @cython.locals(p=_Part, ok=cython.bint, is_and=cython.bint, k=cython.int, sv=str)
+    def run(self, ev, low):  # cpdef (sigma.pxd): C calls between compiled predicates
+        if self.op == 2:
+            return not _call_part(cython.cast(_Part, self.parts[0]), ev, low)
+        is_and = self.op == 0
+        for p in self.parts:
+            k = p.kind
+            if k == _K_CALL:
+                ok = _call_part(p, ev, low)
+            elif k == _K_KW1:
+                ok = p.c0 in low
+            elif k == _K_KWN:
+                ok = False
+                for c in p.consts:
+                    if c in low:
+                        ok = True
+                        break
+            else:
+                v = _field(ev, p.field)
+                if v is None:
+                    if is_and:
+                        return False
+                    continue
+                sv = v if isinstance(v, str) else _to_str(v)
+                if k == _K_EQ:
+                    # the constants are lower case when ``lower``: a value found as it is needs
+                    # no lower-cased copy (derived fields such as action / outcome always are)
+                    ok = sv in p.consts
+                    if not ok and p.lower:
+                        ok = sv.lower() in p.consts
+                    if is_and:
+                        if not ok:
+                            return False
+                    elif ok:
+                        return True
+                    continue
+                if p.lower:
+                    sv = sv.lower()
+                if k == _K_SW:
+                    ok = sv.startswith(p.consts)
+                elif k == _K_EW:
+                    ok = sv.endswith(p.consts)
+                elif k == _K_CT1:
+                    ok = p.c0 in sv
+                else:
+                    ok = False
+                    for c in p.consts:
+                        if c in sv:
+                            ok = True
+                            break
+            if is_and:
+                if not ok:
+                    return False
+            elif ok:
+                return True
+        return is_and
+
+
+def _call_part(p, ev, low):  # a C function when compiled (sigma.pxd)
+    fn = p.fn
+    if type(fn) is _Prog:
+        return cython.cast(_Prog, fn).run(ev, low)
+    return bool(fn(ev, low))
+
+
+def _field(ev, i):  # a C function when compiled (sigma.pxd)
+    """Field number ``i`` of ``_FIELDS`` (a struct read when compiled)."""
+    if i < 12:
+        if i == 0:
+            return ev.raw
+        if i == 1:
+            return ev.log_type
+        if i == 2:
+            return ev.timestamp
+        if i == 3:
+            return ev.host
+        if i == 4:
+            return ev.program
+        if i == 5:
+            return ev.service
+        if i == 6:
+            return ev.product
+        if i == 7:
+            return ev.pid
+        if i == 8:
+            return ev.user
+        if i == 9:
+            return ev.target_user
+        if i == 10:
+            return ev.src_ip
+        return ev.src_port
+    if i == 12:
+        return ev.action
+    if i == 13:
+        return ev.outcome
+    if i == 14:
+        return ev.category
+    if i == 15:
+        return ev.severity
+    if i == 16:
+        return ev.message
+    if i == 17:
+        return ev.url
+    if i == 18:
+        return ev.http_method
+    if i == 19:
+        return ev.http_status
+    if i == 20:
+        return ev.http_bytes
+    if i == 21:
+        return ev.user_agent
+    if i == 22:
+        return ev.referer
+    if i == 23:
+        return ev.extra
+    if i == 24:
+        return ev.source
+    if i == 25:
+        return ev.lineno
+    return ev.search_text
 
 
 def compile_detection_item(item: Any) -> tuple[Callable, frozenset | None]:
@@ -789,6 +974,8 @@ def compile_rule(doc: dict[str, Any], path: str = "", builtin: bool = False) -> 
     compiled = [_CondParser(str(c), idents).parse() for c in conds]
     pred, keys = (compiled[0] if len(compiled) == 1
                   else (_or([p for p, _ in compiled]), _or_keys([k for _, k in compiled])))
+    if cython.compiled and getattr(pred, "_inline", None) is not None:
+        pred = _Prog("and", [pred])  # a lone field test: evaluated in C as well
     tags = tuple(str(t) for t in (doc.get("tags") or ()))
     tactics, techniques = split_tags(tags)
     ls = doc.get("logsource") or {}
