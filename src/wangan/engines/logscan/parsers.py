@@ -218,6 +218,151 @@ _AUTH_SERVICES = frozenset({"sshd", "sudo", "su", "login", "passwd", "useradd", 
 _LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
 
 
+# C scanners for the two most frequent layouts (compiled mode; as source the regexes run).
+# Each returns exactly what its regex would: the same groups, or None where the regex does
+# not match -- both patterns are deterministic (every repeat is a maximal run followed by a
+# character the run cannot contain), so a left-to-right scan decides like the regex engine.
+# ``\d`` is a Unicode decimal digit and ``\S`` a non-whitespace character, as in ``re``.
+@cython.locals(line=str, n=cython.Py_ssize_t, i=cython.Py_ssize_t, j=cython.Py_ssize_t,
+               k=cython.Py_ssize_t, c=cython.Py_UCS4)
+def _scan3164(line):
+    """``_FAST3164.match(line)``: (stamp, host, program, pid or None, message) or None."""
+    n = len(line)
+    if n < 21:  # "Mmm dd hh:mm:ss h p: " is the shortest line the pattern matches
+        return None
+    c = line[0]
+    if not ("A" <= c <= "Z"):
+        return None
+    c = line[1]
+    if not ("a" <= c <= "z"):
+        return None
+    c = line[2]
+    if not ("a" <= c <= "z"):
+        return None
+    c = line[4]
+    if line[3] != " " or not (c == " " or c.isdecimal()) or not line[5].isdecimal() or line[6] != " ":
+        return None
+    if not (line[7].isdecimal() and line[8].isdecimal() and line[9] == ":" and line[10].isdecimal()
+            and line[11].isdecimal() and line[12] == ":" and line[13].isdecimal() and line[14].isdecimal()
+            and line[15] == " "):
+        return None
+    # (?!\d{4} )
+    if (line[16].isdecimal() and line[17].isdecimal() and line[18].isdecimal() and line[19].isdecimal()
+            and line[20] == " "):
+        return None
+    i = 16
+    while i < n:
+        c = line[i]
+        if c == " " or c == ":" or c == "[":
+            break
+        i += 1
+    if i == 16 or i >= n or line[i] != " ":
+        return None
+    j = i + 1
+    k = j
+    while k < n:
+        c = line[k]
+        if c == " " or c == ":" or c == "[":
+            break
+        k += 1
+    if k == j or k >= n:
+        return None
+    pid = None
+    if line[k] == "[":
+        i = k + 1
+        while i < n and line[i].isdecimal():
+            i += 1
+        if i == k + 1 or i >= n or line[i] != "]":
+            return None
+        pid = line[k + 1:i]
+        prog_end = k
+        k = i + 1
+    else:
+        prog_end = k
+    if k + 1 >= n or line[k] != ":" or line[k + 1] != " ":
+        return None
+    return line[:15], line[16:j - 1], line[j:prog_end], pid, line[k + 2:]
+
+
+@cython.locals(line=str, n=cython.Py_ssize_t, i=cython.Py_ssize_t, a=cython.Py_ssize_t,
+               b=cython.Py_ssize_t, c=cython.Py_UCS4)
+def _scan_access(line):
+    """``_ACCESS_FAST.match(line)``: (client, user, stamp, request, status, size, end) or None."""
+    n = len(line)
+    i = 0
+    while i < n and not line[i].isspace():  # (\S+)
+        i += 1
+    if i == 0 or i >= n or line[i] != " ":
+        return None
+    client = line[:i]
+    a = i = i + 1
+    while i < n and not line[i].isspace():  # \S+
+        i += 1
+    if i == a or i >= n or line[i] != " ":
+        return None
+    a = i = i + 1
+    while i < n and not line[i].isspace():  # (\S+)
+        i += 1
+    if i == a or i + 1 >= n or line[i] != " " or line[i + 1] != "[":
+        return None
+    user = line[a:i]
+    a = i + 2  # \d\d/Mmm/yyyy:hh:mm:ss
+    if a + 20 > n:
+        return None
+    if not (line[a].isdecimal() and line[a + 1].isdecimal() and line[a + 2] == "/"
+            and "A" <= line[a + 3] <= "Z" and "a" <= line[a + 4] <= "z" and "a" <= line[a + 5] <= "z"
+            and line[a + 6] == "/" and line[a + 7].isdecimal() and line[a + 8].isdecimal()
+            and line[a + 9].isdecimal() and line[a + 10].isdecimal() and line[a + 11] == ":"
+            and line[a + 12].isdecimal() and line[a + 13].isdecimal() and line[a + 14] == ":"
+            and line[a + 15].isdecimal() and line[a + 16].isdecimal() and line[a + 17] == ":"
+            and line[a + 18].isdecimal() and line[a + 19].isdecimal()):
+        return None
+    i = a + 20
+    if (i + 6 <= n and line[i] == " " and (line[i + 1] == "+" or line[i + 1] == "-") and line[i + 2].isdecimal()
+            and line[i + 3].isdecimal() and line[i + 4].isdecimal() and line[i + 5].isdecimal()):
+        i += 6  # (?: [+-]\d{4})?
+    if i + 2 >= n or line[i] != "]" or line[i + 1] != " " or line[i + 2] != '"':
+        return None
+    stamp = line[a:i]
+    b = i = i + 3
+    while True:  # [^"\\]*(?:\\.[^"\\]*)*  then '"'
+        if i >= n:
+            return None
+        c = line[i]
+        if c == '"':
+            break
+        if c == "\\":
+            if i + 1 >= n:
+                return None
+            i += 2
+        else:
+            i += 1
+    req = line[b:i]
+    i += 1
+    if i >= n or line[i] != " ":
+        return None
+    i += 1
+    if i + 3 < n and line[i].isdecimal() and line[i + 1].isdecimal() and line[i + 2].isdecimal() and line[i + 3] == " ":
+        status = line[i:i + 3]
+        i += 4
+    elif i + 1 < n and line[i] == "-" and line[i + 1] == " ":
+        status = "-"
+        i += 2
+    else:
+        return None
+    a = i
+    while i < n and line[i].isdecimal():
+        i += 1
+    if i > a:
+        size = line[a:i]
+    elif i < n and line[i] == "-":
+        size = "-"
+        i += 1
+    else:
+        return None
+    return client, user, stamp, req, status, size, i
+
+
 class LineParser:
     """Stateful (bounded) line -> Event parser for one input stream."""
 
@@ -330,9 +475,13 @@ class LineParser:
     # ------------------------------------------------------------------ syslog
     @cython.locals(ev=Event, line=str, msg=str)
     def _p_3164(self, line: str, lineno: int) -> Event | None:
-        m = _FAST3164.match(line)
-        if m is not None:
-            stamp, host, prog, pid, msg = m.groups()
+        if cython.compiled:
+            g = _scan3164(line)  # == _FAST3164.match(line).groups(), scanned in C
+        else:
+            m = _FAST3164.match(line)
+            g = None if m is None else m.groups()
+        if g is not None:
+            stamp, host, prog, pid, msg = g
             clock = self.clock
             ts = clock.stamps.get(stamp, MISSING)
             if ts is MISSING:
@@ -945,18 +1094,22 @@ class LineParser:
     def _p_access(self, line: str, lineno: int) -> Event | None:
         if '] "' not in line:  # both layouts need it
             return None
-        m = _ACCESS_FAST.match(line)
-        if m is not None:
+        if cython.compiled:
+            g = _scan_access(line)  # == _ACCESS_FAST.match(line): groups + end, scanned in C
+        else:
+            m = _ACCESS_FAST.match(line)
+            g = None if m is None else m.groups() + (m.end(),)
+        if g is not None:
             vhost = None
-            client, user, stamp, req, status, size = m.groups()
+            client, user, stamp, req, status, size, p = g
         else:
             m = _ACCESS_FAST_VHOST.match(line)
             if m is None:
                 return None
             vhost, client, user, stamp, req, status, size = m.groups()
+            p = m.end()
         # ' "referer" "agent"': the quoted-string regex, done with find() when there is no backslash
         ref = ua = None
-        p = m.end()
         if line.startswith(' "', p):
             if line.find("\\", p) < 0:
                 j = line.find('"', p + 2)
