@@ -363,6 +363,129 @@ def _scan_access(line):
     return client, user, stamp, req, status, size, i
 
 
+def _groups(rx: re.Pattern, s: str) -> tuple | None:
+    m = rx.match(s)
+    return None if m is None else m.groups()
+
+
+# The three most frequent sshd messages: the fast regex (a C scan when compiled), else the
+# general one -- the groups of whichever matches first, as before.
+def _failed_groups(msg: str) -> tuple | None:
+    g = _scan_failed(msg) if cython.compiled else _groups(_R_FAILED_FAST, msg)
+    return g if g is not None else _groups(_R_FAILED, msg)
+
+
+def _accepted_groups(msg: str) -> tuple | None:
+    g = _scan_accepted(msg) if cython.compiled else _groups(_R_ACCEPTED_FAST, msg)
+    return g if g is not None else _groups(_R_ACCEPTED, msg)
+
+
+def _invalid_groups(msg: str) -> tuple | None:
+    g = _scan_invalid(msg) if cython.compiled else _groups(_R_INVALID_FAST, msg)
+    return g if g is not None else _groups(_R_INVALID, msg)
+
+
+@cython.locals(msg=str, i=cython.Py_ssize_t, n=cython.Py_ssize_t, j=cython.Py_ssize_t, a=cython.Py_ssize_t,
+               k=cython.Py_ssize_t, b=cython.Py_ssize_t, d=cython.Py_ssize_t)
+def _scan_user_from_port(msg, i):
+    """``(\\S*) from (\\S*[^\\s:]) port (\\d+)`` at ``i``: (user, host, port, end) or None."""
+    n = len(msg)
+    j = i
+    while j < n and not msg[j].isspace():
+        j += 1
+    if not msg.startswith(" from ", j):
+        return None
+    a = k = j + 6
+    while k < n and not msg[k].isspace():
+        k += 1
+    if k == a or msg[k - 1] == ":" or not msg.startswith(" port ", k):
+        return None
+    b = d = k + 6
+    while d < n and msg[d].isdecimal():
+        d += 1
+    if d == b:
+        return None
+    return msg[i:j], msg[a:k], msg[b:d], d
+
+
+@cython.locals(msg=str, e=cython.Py_ssize_t, n=cython.Py_ssize_t)
+def _at_end(msg, e):
+    """``$`` at ``e`` (end of the text, or before a final newline)."""
+    n = len(msg)
+    return e == n or (e == n - 1 and msg[e] == "\n")
+
+
+@cython.locals(msg=str, i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
+def _scan_failed(msg):
+    """``_R_FAILED_FAST.match(msg).groups()`` or None."""
+    if not msg.startswith("Failed "):
+        return None
+    n = len(msg)
+    i = j = 7
+    while j < n and not msg[j].isspace():
+        j += 1
+    if j == i or not msg.startswith(" for ", j):
+        return None
+    method = msg[i:j]
+    i = j + 5
+    inv = None
+    if msg.startswith("invalid user ", i):
+        inv = "invalid user "
+    elif msg.startswith("illegal user ", i):
+        inv = "illegal user "
+    if inv is not None:
+        i += 13
+    r = _scan_user_from_port(msg, i)
+    if r is None:
+        return None
+    e = r[3]
+    if msg.startswith(" ssh2", e):
+        e += 5
+    if msg.startswith(" [preauth]", e):
+        e += 10
+    if not _at_end(msg, e):
+        return None
+    return method, inv, r[0], r[1], r[2]
+
+
+@cython.locals(msg=str, i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
+def _scan_accepted(msg):
+    """``_R_ACCEPTED_FAST.match(msg).groups()`` or None."""
+    if not msg.startswith("Accepted "):
+        return None
+    n = len(msg)
+    i = j = 9
+    while j < n and not msg[j].isspace():
+        j += 1
+    if j == i or not msg.startswith(" for ", j):
+        return None
+    r = _scan_user_from_port(msg, j + 5)
+    if r is None:
+        return None
+    e = r[3]
+    if msg.startswith(" ssh2", e):
+        e += 5
+    if not (msg.startswith(": ", e) or _at_end(msg, e)):
+        return None
+    return msg[i:j], r[0], r[1], r[2]
+
+
+@cython.locals(msg=str, e=cython.Py_ssize_t)
+def _scan_invalid(msg):
+    """``_R_INVALID_FAST.match(msg).groups()`` or None."""
+    if not (msg.startswith("Invalid user ") or msg.startswith("Illegal user ")):
+        return None
+    r = _scan_user_from_port(msg, 13)
+    if r is None:
+        return None
+    e = r[3]
+    if msg.startswith(" [preauth]", e):
+        e += 10
+    if not _at_end(msg, e):
+        return None
+    return r[0], r[1], r[2]
+
+
 class LineParser:
     """Stateful (bounded) line -> Event parser for one input stream."""
 
@@ -710,9 +833,9 @@ class LineParser:
         c = msg[:1]
         m = None
         if c == "F" and msg.startswith("Failed "):
-            m = _R_FAILED_FAST.match(msg) or _R_FAILED.match(msg)
-            if m is not None:
-                method, inv, user, host, port = m.groups()
+            g = _failed_groups(msg)
+            if g is not None:
+                method, inv, user, host, port = g
                 ev.user, ev.src_ip = user, (_addr(host) if host[:1] in ("[", ":") else host)
                 ev.src_port = int(port) if port else None
                 if method == "publickey" and not inv:
@@ -728,16 +851,16 @@ class LineParser:
                         ex = ev.extra
                         ev.extra = {"auth_method": method} if ex is None else dict(ex, auth_method=method)
         elif c == "A" and msg.startswith("Accepted "):
-            m = _R_ACCEPTED_FAST.match(msg) or _R_ACCEPTED.match(msg)
-            if m is not None:
-                method, user, host, port = m.groups()
+            g = _accepted_groups(msg)
+            if g is not None:
+                method, user, host, port = g
                 ev.user, ev.src_ip = user, (_addr(host) if host[:1] in ("[", ":") else host)
                 ev.src_port = int(port) if port else None
                 ev.action, ev.outcome = "ssh_login", S
                 ev.extra = {"auth_method": method}
-        elif c in "IU" and (m := _R_INVALID_FAST.match(msg) or _R_INVALID.match(msg)):
-            ev.user, ev.src_ip = m.group(1), _addr(m.group(2))
-            ev.src_port = int(m.group(3)) if m.group(3) else None
+        elif c in "IU" and (g := _invalid_groups(msg)) is not None:
+            ev.user, ev.src_ip = g[0], _addr(g[1])
+            ev.src_port = int(g[2]) if g[2] else None
             ev.action, ev.outcome = "ssh_invalid_user", F
         elif c == "U" and msg.startswith("User "):
             m = _R_NOT_ALLOWED.match(msg)

@@ -87,3 +87,36 @@ def test_scanners_agree_with_the_regexes_on_spliced_text(noise, line, at):
     s = line[:at] + noise + line[at:]
     assert P._scan3164(s) == _ref3164(s)
     assert P._scan_access(s) == _ref_access(s)
+
+
+SSHD = [
+    "Failed password for root from 192.0.2.7 port 52144 ssh2",
+    "Failed password for invalid user admin from 198.51.100.3 port 4022 ssh2",
+    "Failed password for illegal user x from 198.51.100.3 port 4022 [preauth]",
+    "Failed publickey for bob from 2001:db8::5 port 22 ssh2 [preauth]",
+    "Failed password for invalid user  from 192.0.2.1 port 1",
+    "Failed password for invalid user from 192.0.2.1 port 1",
+    "Failed password for root from host: port 22",
+    "Failed password for root from 192.0.2.7 port 22 ssh2\n",
+    "Failed none for root from 192.0.2.7 port ١٢ ssh2",
+    "Accepted password for alice from 192.0.2.9 port 50000 ssh2",
+    "Accepted publickey for alice from 192.0.2.9 port 50000 ssh2: RSA SHA256:abc",
+    "Accepted publickey for alice from 192.0.2.9 port 50000: x",
+    "Accepted password for  from 192.0.2.9 port 1 ssh2x",
+    "Invalid user oracle from 203.0.113.4 port 40000",
+    "Illegal user oracle from 203.0.113.4 port 40000 [preauth]",
+    "Invalid user  from 203.0.113.4 port 40000 [preauth]\n",
+    "Invalid user a b from 203.0.113.4 port 40000",
+]
+
+
+def test_sshd_scanners_agree_with_the_fast_regexes():
+    pairs = [(P._scan_failed, P._R_FAILED_FAST), (P._scan_accepted, P._R_ACCEPTED_FAST),
+             (P._scan_invalid, P._R_INVALID_FAST)]
+    matched = 0
+    for line in SSHD + list(_mutations(SSHD, 30000, 5)):
+        for scan, rx in pairs:
+            got = scan(line)
+            assert got == P._groups(rx, line), (line, rx.pattern)
+            matched += got is not None
+    assert matched > 3000  # both outcomes are exercised
