@@ -223,7 +223,7 @@ _LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
 # not match -- both patterns are deterministic (every repeat is a maximal run followed by a
 # character the run cannot contain), so a left-to-right scan decides like the regex engine.
 # ``\d`` is a Unicode decimal digit and ``\S`` a non-whitespace character, as in ``re``.
-@cython.locals(line=str, n=cython.Py_ssize_t, i=cython.Py_ssize_t, j=cython.Py_ssize_t,
+@cython.locals(n=cython.Py_ssize_t, i=cython.Py_ssize_t, j=cython.Py_ssize_t,
                k=cython.Py_ssize_t, c=cython.Py_UCS4)
 def _scan3164(line):
     """``_FAST3164.match(line)``: (stamp, host, program, pid or None, message) or None."""
@@ -284,7 +284,7 @@ def _scan3164(line):
     return line[:15], line[16:j - 1], line[j:prog_end], pid, line[k + 2:]
 
 
-@cython.locals(line=str, n=cython.Py_ssize_t, i=cython.Py_ssize_t, a=cython.Py_ssize_t,
+@cython.locals(n=cython.Py_ssize_t, i=cython.Py_ssize_t, a=cython.Py_ssize_t,
                b=cython.Py_ssize_t, c=cython.Py_UCS4)
 def _scan_access(line):
     """``_ACCESS_FAST.match(line)``: (client, user, stamp, request, status, size, end) or None."""
@@ -385,7 +385,7 @@ def _invalid_groups(msg: str) -> tuple | None:
     return g if g is not None else _groups(_R_INVALID, msg)
 
 
-@cython.locals(msg=str, i=cython.Py_ssize_t, n=cython.Py_ssize_t, j=cython.Py_ssize_t, a=cython.Py_ssize_t,
+@cython.locals(n=cython.Py_ssize_t, j=cython.Py_ssize_t, a=cython.Py_ssize_t,
                k=cython.Py_ssize_t, b=cython.Py_ssize_t, d=cython.Py_ssize_t)
 def _scan_user_from_port(msg, i):
     """``(\\S*) from (\\S*[^\\s:]) port (\\d+)`` at ``i``: (user, host, port, end) or None."""
@@ -408,14 +408,14 @@ def _scan_user_from_port(msg, i):
     return msg[i:j], msg[a:k], msg[b:d], d
 
 
-@cython.locals(msg=str, e=cython.Py_ssize_t, n=cython.Py_ssize_t)
+@cython.locals(n=cython.Py_ssize_t)
 def _at_end(msg, e):
     """``$`` at ``e`` (end of the text, or before a final newline)."""
     n = len(msg)
     return e == n or (e == n - 1 and msg[e] == "\n")
 
 
-@cython.locals(msg=str, i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
+@cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
 def _scan_failed(msg):
     """``_R_FAILED_FAST.match(msg).groups()`` or None."""
     if not msg.startswith("Failed "):
@@ -448,7 +448,7 @@ def _scan_failed(msg):
     return method, inv, r[0], r[1], r[2]
 
 
-@cython.locals(msg=str, i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
+@cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
 def _scan_accepted(msg):
     """``_R_ACCEPTED_FAST.match(msg).groups()`` or None."""
     if not msg.startswith("Accepted "):
@@ -470,7 +470,7 @@ def _scan_accepted(msg):
     return msg[i:j], r[0], r[1], r[2]
 
 
-@cython.locals(msg=str, e=cython.Py_ssize_t)
+@cython.locals(e=cython.Py_ssize_t)
 def _scan_invalid(msg):
     """``_R_INVALID_FAST.match(msg).groups()`` or None."""
     if not (msg.startswith("Invalid user ") or msg.startswith("Illegal user ")):
