@@ -18,7 +18,7 @@ from typing import Any
 import cython  # pure-Python mode declarations (no-ops when this runs as source)
 
 from .alerts import MAX_EVIDENCE, Alert
-from .event import Event, dataclass_factory
+from .event import _FIELDS, Event, dataclass_factory, field_at
 from .sigma import CorrelationRule, SigmaRule, field_getter, split_tags
 from .timeutil import CST
 
@@ -40,8 +40,12 @@ def _cond_ok(cond: dict[str, Any], n: int) -> bool:
     return ok
 
 
+@cython.cclass
 class _Group:
-    __slots__ = ("last", "first", "items", "values", "stages", "evidence")
+    # compiled: an extension type (correlation.pxd), so the feeders read and write its fields
+    # as struct members; as source, a __slots__ class
+    if not cython.compiled:
+        __slots__ = ("last", "first", "items", "values", "stages", "evidence")
 
     def __init__(self) -> None:
         self.last = 0.0
@@ -106,6 +110,9 @@ class Correlator:
             for ref in c.rules:
                 self._consumers.setdefault(ref, []).append(c)
         self._getters = {c.id: [field_getter(g)[0] for g in c.group_by] for c in self.rules}
+        # event field number of a single group-by field (-1: not a plain event field)
+        self._key_field = {c.id: (_FIELDS.index(a) if len(c.group_by) == 1 and (a := field_getter(c.group_by[0])[1])
+                                  in _FIELDS else -1) for c in self.rules}
         self._vgetter = {c.id: field_getter(str(c.condition["field"]))[0] for c in self.rules if c.type == "value_count"}
         self._state: dict[str, OrderedDict] = {c.id: OrderedDict() for c in self.rules}
         # per correlation: (key function, condition check, state); per feeding rule: its consumers
@@ -161,6 +168,9 @@ class Correlator:
         keyf, cond, states = self._plan[c.id]
         getters = self._getters[c.id]
         g0 = getters[0] if len(getters) == 1 else None
+        kf = self._key_field[c.id]
+        # the usual condition "gte: N" compared in place (same result as cond(count))
+        gte = float(c.condition["gte"]) if set(c.condition) & set(_OPS) == {"gte"} else None
         span = c.timespan
         get, move_to_end, popitem = states.get, states.move_to_end, states.popitem
         fire = self._fire
@@ -168,10 +178,10 @@ class Correlator:
         new_group = _Group
 
         if c.type == "event_count":
-            @cython.locals(ev=Event)
+            @cython.locals(ev=Event, st=_Group)
             def feed_event_count(rule, ev):
                 if g0 is not None:
-                    k = g0(ev)
+                    k = field_at(ev, kf) if kf >= 0 else g0(ev)
                     if k is None or k == "":
                         return None
                     key = (k,)
@@ -198,7 +208,7 @@ class Correlator:
                     items.popleft()
                 count = len(items)
                 st.evidence.append(ev.raw[:2000])
-                if not cond(count):
+                if not (count >= gte if gte is not None else cond(count)):
                     return None
                 first = items[0]
                 items.clear()
@@ -207,10 +217,10 @@ class Correlator:
 
         vget = self._vgetter[c.id]
 
-        @cython.locals(ev=Event)
+        @cython.locals(ev=Event, st=_Group)
         def feed_value_count(rule, ev):
             if g0 is not None:
-                k = g0(ev)
+                k = field_at(ev, kf) if kf >= 0 else g0(ev)
                 if k is None or k == "":
                     return None
                 key = (k,)
@@ -244,7 +254,7 @@ class Correlator:
                 st.first = ts
             count = len(vals)
             st.evidence.append(ev.raw[:2000])
-            if not cond(count):
+            if not (count >= gte if gte is not None else cond(count)):
                 return None
             first = min(vals.values())
             vals.clear()

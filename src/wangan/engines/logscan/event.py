@@ -122,6 +122,64 @@ _DEFAULTS = {n: f.default for n, f in Event.__dataclass_fields__.items()}  # typ
 _astuple = attrgetter(*_FIELDS)
 
 
+def field_at(ev, i):  # a C function for compiled callers (event.pxd)
+    """Field number ``i`` of :data:`_FIELDS` (a struct read when compiled): Sigma field tests and
+    correlation keys name their field by number."""
+    if i < 12:
+        if i == 0:
+            return ev.raw
+        if i == 1:
+            return ev.log_type
+        if i == 2:
+            return ev.timestamp
+        if i == 3:
+            return ev.host
+        if i == 4:
+            return ev.program
+        if i == 5:
+            return ev.service
+        if i == 6:
+            return ev.product
+        if i == 7:
+            return ev.pid
+        if i == 8:
+            return ev.user
+        if i == 9:
+            return ev.target_user
+        if i == 10:
+            return ev.src_ip
+        return ev.src_port
+    if i == 12:
+        return ev.action
+    if i == 13:
+        return ev.outcome
+    if i == 14:
+        return ev.category
+    if i == 15:
+        return ev.severity
+    if i == 16:
+        return ev.message
+    if i == 17:
+        return ev.url
+    if i == 18:
+        return ev.http_method
+    if i == 19:
+        return ev.http_status
+    if i == 20:
+        return ev.http_bytes
+    if i == 21:
+        return ev.user_agent
+    if i == 22:
+        return ev.referer
+    if i == 23:
+        return ev.extra
+    if i == 24:
+        return ev.source
+    if i == 25:
+        return ev.lineno
+    return ev.search_text
+
+
 def dataclass_factory(cls: type, *names: str) -> Callable[..., Any]:
     """A constructor of dataclass ``cls`` taking exactly ``names`` (in that order)
     as positional arguments, every other field at its default.

@@ -1,5 +1,5 @@
 # compile-time only: lets this module declare ``ev`` as the Event extension type (see event.pxd)
-from .event cimport Event
+from .event cimport Event, field_at
 
 
 # part kinds of a _Prog: C constants when compiled
@@ -20,4 +20,3 @@ cdef class _Prog:
 
 
 cdef bint _call_part(_Part p, Event ev, str low) except -1
-cdef object _field(Event ev, int i)

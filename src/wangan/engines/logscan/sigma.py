@@ -42,7 +42,7 @@ from typing import Any
 import cython  # pure-Python mode declarations (no-ops when this runs as source)
 import yaml
 
-from .event import _FIELDS, DERIVED_FIELDS, Event
+from .event import _FIELDS, DERIVED_FIELDS, Event, field_at
 
 log = logging.getLogger(__name__)
 
@@ -751,7 +751,7 @@ class _Prog:
                         ok = True
                         break
             else:
-                v = _field(ev, p.field)
+                v = field_at(ev, p.field)
                 if v is None:
                     if is_and:
                         return False
@@ -798,61 +798,6 @@ def _call_part(p, ev, low):  # a C function when compiled (sigma.pxd)
     return bool(fn(ev, low))
 
 
-def _field(ev, i):  # a C function when compiled (sigma.pxd)
-    """Field number ``i`` of ``_FIELDS`` (a struct read when compiled)."""
-    if i < 12:
-        if i == 0:
-            return ev.raw
-        if i == 1:
-            return ev.log_type
-        if i == 2:
-            return ev.timestamp
-        if i == 3:
-            return ev.host
-        if i == 4:
-            return ev.program
-        if i == 5:
-            return ev.service
-        if i == 6:
-            return ev.product
-        if i == 7:
-            return ev.pid
-        if i == 8:
-            return ev.user
-        if i == 9:
-            return ev.target_user
-        if i == 10:
-            return ev.src_ip
-        return ev.src_port
-    if i == 12:
-        return ev.action
-    if i == 13:
-        return ev.outcome
-    if i == 14:
-        return ev.category
-    if i == 15:
-        return ev.severity
-    if i == 16:
-        return ev.message
-    if i == 17:
-        return ev.url
-    if i == 18:
-        return ev.http_method
-    if i == 19:
-        return ev.http_status
-    if i == 20:
-        return ev.http_bytes
-    if i == 21:
-        return ev.user_agent
-    if i == 22:
-        return ev.referer
-    if i == 23:
-        return ev.extra
-    if i == 24:
-        return ev.source
-    if i == 25:
-        return ev.lineno
-    return ev.search_text
 
 
 def compile_detection_item(item: Any) -> tuple[Callable, frozenset | None]:
