@@ -223,6 +223,13 @@ _LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
 # not match -- both patterns are deterministic (every repeat is a maximal run followed by a
 # character the run cannot contain), so a left-to-right scan decides like the regex engine.
 # ``\d`` is a Unicode decimal digit and ``\S`` a non-whitespace character, as in ``re``.
+def _dec(c):  # a C function when compiled (parsers.pxd)
+    """``\\d`` of ``re``: a Unicode decimal digit (ASCII decided without a call)."""
+    return ("0" <= c <= "9") or (c > "\x7f" and c.isdecimal())
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
 @cython.locals(n=cython.Py_ssize_t, i=cython.Py_ssize_t, j=cython.Py_ssize_t,
                k=cython.Py_ssize_t, c=cython.Py_UCS4)
 def _scan3164(line):
@@ -240,14 +247,14 @@ def _scan3164(line):
     if not ("a" <= c <= "z"):
         return None
     c = line[4]
-    if line[3] != " " or not (c == " " or c.isdecimal()) or not line[5].isdecimal() or line[6] != " ":
+    if line[3] != " " or not (c == " " or _dec(c)) or not _dec(line[5]) or line[6] != " ":
         return None
-    if not (line[7].isdecimal() and line[8].isdecimal() and line[9] == ":" and line[10].isdecimal()
-            and line[11].isdecimal() and line[12] == ":" and line[13].isdecimal() and line[14].isdecimal()
+    if not (_dec(line[7]) and _dec(line[8]) and line[9] == ":" and _dec(line[10])
+            and _dec(line[11]) and line[12] == ":" and _dec(line[13]) and _dec(line[14])
             and line[15] == " "):
         return None
     # (?!\d{4} )
-    if (line[16].isdecimal() and line[17].isdecimal() and line[18].isdecimal() and line[19].isdecimal()
+    if (_dec(line[16]) and _dec(line[17]) and _dec(line[18]) and _dec(line[19])
             and line[20] == " "):
         return None
     i = 16
@@ -270,7 +277,7 @@ def _scan3164(line):
     pid = None
     if line[k] == "[":
         i = k + 1
-        while i < n and line[i].isdecimal():
+        while i < n and _dec(line[i]):
             i += 1
         if i == k + 1 or i >= n or line[i] != "]":
             return None
@@ -284,6 +291,8 @@ def _scan3164(line):
     return line[:15], line[16:j - 1], line[j:prog_end], pid, line[k + 2:]
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
 @cython.locals(n=cython.Py_ssize_t, i=cython.Py_ssize_t, a=cython.Py_ssize_t,
                b=cython.Py_ssize_t, c=cython.Py_UCS4)
 def _scan_access(line):
@@ -309,17 +318,17 @@ def _scan_access(line):
     a = i + 2  # \d\d/Mmm/yyyy:hh:mm:ss
     if a + 20 > n:
         return None
-    if not (line[a].isdecimal() and line[a + 1].isdecimal() and line[a + 2] == "/"
+    if not (_dec(line[a]) and _dec(line[a + 1]) and line[a + 2] == "/"
             and "A" <= line[a + 3] <= "Z" and "a" <= line[a + 4] <= "z" and "a" <= line[a + 5] <= "z"
-            and line[a + 6] == "/" and line[a + 7].isdecimal() and line[a + 8].isdecimal()
-            and line[a + 9].isdecimal() and line[a + 10].isdecimal() and line[a + 11] == ":"
-            and line[a + 12].isdecimal() and line[a + 13].isdecimal() and line[a + 14] == ":"
-            and line[a + 15].isdecimal() and line[a + 16].isdecimal() and line[a + 17] == ":"
-            and line[a + 18].isdecimal() and line[a + 19].isdecimal()):
+            and line[a + 6] == "/" and _dec(line[a + 7]) and _dec(line[a + 8])
+            and _dec(line[a + 9]) and _dec(line[a + 10]) and line[a + 11] == ":"
+            and _dec(line[a + 12]) and _dec(line[a + 13]) and line[a + 14] == ":"
+            and _dec(line[a + 15]) and _dec(line[a + 16]) and line[a + 17] == ":"
+            and _dec(line[a + 18]) and _dec(line[a + 19])):
         return None
     i = a + 20
-    if (i + 6 <= n and line[i] == " " and (line[i + 1] == "+" or line[i + 1] == "-") and line[i + 2].isdecimal()
-            and line[i + 3].isdecimal() and line[i + 4].isdecimal() and line[i + 5].isdecimal()):
+    if (i + 6 <= n and line[i] == " " and (line[i + 1] == "+" or line[i + 1] == "-") and _dec(line[i + 2])
+            and _dec(line[i + 3]) and _dec(line[i + 4]) and _dec(line[i + 5])):
         i += 6  # (?: [+-]\d{4})?
     if i + 2 >= n or line[i] != "]" or line[i + 1] != " " or line[i + 2] != '"':
         return None
@@ -342,7 +351,7 @@ def _scan_access(line):
     if i >= n or line[i] != " ":
         return None
     i += 1
-    if i + 3 < n and line[i].isdecimal() and line[i + 1].isdecimal() and line[i + 2].isdecimal() and line[i + 3] == " ":
+    if i + 3 < n and _dec(line[i]) and _dec(line[i + 1]) and _dec(line[i + 2]) and line[i + 3] == " ":
         status = line[i:i + 3]
         i += 4
     elif i + 1 < n and line[i] == "-" and line[i + 1] == " ":
@@ -351,7 +360,7 @@ def _scan_access(line):
     else:
         return None
     a = i
-    while i < n and line[i].isdecimal():
+    while i < n and _dec(line[i]):
         i += 1
     if i > a:
         size = line[a:i]
@@ -385,6 +394,8 @@ def _invalid_groups(msg: str) -> tuple | None:
     return g if g is not None else _groups(_R_INVALID, msg)
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
 @cython.locals(n=cython.Py_ssize_t, j=cython.Py_ssize_t, a=cython.Py_ssize_t,
                k=cython.Py_ssize_t, b=cython.Py_ssize_t, d=cython.Py_ssize_t)
 def _scan_user_from_port(msg, i):
@@ -401,13 +412,15 @@ def _scan_user_from_port(msg, i):
     if k == a or msg[k - 1] == ":" or not msg.startswith(" port ", k):
         return None
     b = d = k + 6
-    while d < n and msg[d].isdecimal():
+    while d < n and _dec(msg[d]):
         d += 1
     if d == b:
         return None
     return msg[i:j], msg[a:k], msg[b:d], d
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
 @cython.locals(n=cython.Py_ssize_t)
 def _at_end(msg, e):
     """``$`` at ``e`` (end of the text, or before a final newline)."""
@@ -415,6 +428,8 @@ def _at_end(msg, e):
     return e == n or (e == n - 1 and msg[e] == "\n")
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
 @cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
 def _scan_failed(msg):
     """``_R_FAILED_FAST.match(msg).groups()`` or None."""
@@ -448,6 +463,8 @@ def _scan_failed(msg):
     return method, inv, r[0], r[1], r[2]
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
 @cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
 def _scan_accepted(msg):
     """``_R_ACCEPTED_FAST.match(msg).groups()`` or None."""

@@ -347,19 +347,21 @@ def _iter_plain_blocks(fh, stats: ReadStats, max_line: int, budget: list[int], s
             continue
         complete = data[:nl]
         carry = data[nl + 1:]
-        lines = complete.split(b"\n")
         size = nl + 1
-        fast = ((nl < limit or max(map(len, lines)) < limit)
-                and (span is None or consumed + size < span) and consumed + size <= budget[0]
-                and b"\x00" not in complete)
-        text = None
-        if fast:
+        out = None  # the block's lines when it can be decoded in one go
+        if ((span is None or consumed + size < span) and consumed + size <= budget[0]
+                and b"\x00" not in complete):
             try:
                 text = complete.decode("utf-8")
             except UnicodeDecodeError:
                 text = None
-        if text is not None:
-            out = text.split("\n")
+            if text is not None:
+                out = text.split("\n")
+                # no over-long line: for ASCII text, characters are bytes (no bytes split needed)
+                if nl >= limit and (max(map(len, out)) if text.isascii()
+                                    else max(map(len, complete.split(b"\n")))) >= limit:
+                    out = None
+        if out is not None:
             if "\r" in text:
                 out = [x[:-1] if x[-1:] == "\r" else x for x in out]
             consumed += size
@@ -368,7 +370,7 @@ def _iter_plain_blocks(fh, stats: ReadStats, max_line: int, budget: list[int], s
             yield out
         else:
             out = []
-            for b in lines:
+            for b in complete.split(b"\n"):
                 n = len(b)
                 consumed += n + 1
                 if n >= limit:
