@@ -16,6 +16,7 @@ cdef class _Prog:
     cdef public int op
     cdef public tuple parts
     cdef public object _bool
+    cdef public bint needs_low
     cpdef bint run(self, Event ev, str low)
 
 

@@ -729,6 +729,9 @@ class _Prog:
         self.op = 0 if op == "and" else 1 if op == "or" else 2
         self.parts = tuple(_Part(p) for p in parts)
         self._bool = (op, tuple(parts))
+        # whether a test looks at the lower-cased event text (a keyword, or a predicate that may)
+        self.needs_low = any(pt.kind in (_K_KW1, _K_KWN) or (pt.kind == _K_CALL and not (
+            type(pt.fn) is _Prog and cython.cast(_Prog, pt.fn).needs_low is False)) for pt in self.parts)
 
     def __call__(self, ev, low):
         return self.run(ev, low)
@@ -1169,37 +1172,58 @@ class RuleSet:
     @cython.locals(ev=Event)
     def _eval(self, ev: Event, entry: tuple, hits: Iterable[int] | None, low: str | None) -> list[SigmaRule]:
         idx_lit, idx_act, static, always = entry
-        cands: set[SigmaRule] | None = set(static) if static else None
+        # candidates: while they come from one list (rule order, no repeats) it is used as it is;
+        # a second list makes a set, sorted back into rule order afterwards
+        src = static if static else None
+        cands: set[SigmaRule] | None = None
         if hits and idx_lit:
             for h in hits:
                 rl = idx_lit.get(h)
                 if rl:
-                    if cands is None:
-                        cands = set(rl)
+                    if src is None and cands is None:
+                        src = rl
                     else:
+                        if cands is None:
+                            cands = set(src)
+                            src = None
                         cands.update(rl)
         if idx_act:
             rl = idx_act.get(ev.action)  # type: ignore[arg-type]
             if rl:
-                if cands is None:
-                    cands = set(rl)
+                if src is None and cands is None:
+                    src = rl
                 else:
+                    if cands is None:
+                        cands = set(src)
+                        src = None
                     cands.update(rl)
-        if cands is None and not always:
+        if src is None and cands is None and not always:
             return []
-        if low is None:
-            st = ev.search_text
-            low = (ev.raw if st is None else st).lower()
         out = []
-        if cands:
-            for r in cands:
-                if r.pred(ev, low):
-                    out.append(r)
-            if len(out) > 1:
-                out.sort(key=_BY_INDEX)
-        for r in always:
-            if r.pred(ev, low) and r not in out:
+        for r in (src if src is not None else cands or ()):
+            p = r.pred
+            if type(p) is _Prog:
+                # field tests only: the lower-cased text is not needed (nor made)
+                if low is None and cython.cast(_Prog, p).needs_low:
+                    st = ev.search_text
+                    low = (ev.raw if st is None else st).lower()
+                ok = cython.cast(_Prog, p).run(ev, "" if low is None else low)
+            else:
+                if low is None:
+                    st = ev.search_text
+                    low = (ev.raw if st is None else st).lower()
+                ok = p(ev, low)
+            if ok:
                 out.append(r)
+        if cands is not None and len(out) > 1:
+            out.sort(key=_BY_INDEX)
+        if always:
+            if low is None:
+                st = ev.search_text
+                low = (ev.raw if st is None else st).lower()
+            for r in always:
+                if r.pred(ev, low) and r not in out:
+                    out.append(r)
         return out
 
     @cython.locals(ev=Event)
