@@ -1226,7 +1226,7 @@ class RuleSet:
                     out.append(r)
         return out
 
-    @cython.locals(ev=Event)
+    @cython.locals(ev=Event, i=cython.Py_ssize_t)
     def match_block(self, events: list[Event], lines: list[str] | None = None) -> list[tuple[int, list[SigmaRule]]]:
         """Match a block of events; ``lines[i]`` must be ``events[i].raw`` when given.
 
@@ -1246,12 +1246,19 @@ class RuleSet:
         index = self._index
         ev_eval = self._eval
         out = []
-        for i, ev in enumerate(events):
-            sig = (ev.product, ev.log_type, ev.service, ev.category)
-            entry = get(sig)
-            if entry is None:
-                entry = index(sig)
-            h = hits.get(i)
+        entry = None
+        lp = llt = lsv = lcat = None
+        for i in range(len(events)):
+            ev = events[i]
+            p, lt, sv, cat = ev.product, ev.log_type, ev.service, ev.category
+            # the previous event's table when its signature is the very same (runs of one format)
+            if entry is None or p is not lp or lt is not llt or sv is not lsv or cat is not lcat:
+                sig = (p, lt, sv, cat)
+                entry = get(sig)
+                if entry is None:
+                    entry = index(sig)
+                lp, llt, lsv, lcat = p, lt, sv, cat
+            h = hits[i]
             if h is None and not entry[2] and not entry[3]:
                 act = entry[1]
                 if not act or ev.action not in act:
@@ -1267,10 +1274,10 @@ class RuleSet:
         return out
 
     @cython.locals(ev=Event)
-    def _block_hits(self, block, events: list[Event], lines: list[str]) -> dict[int, Any]:
-        """line index -> literal ids found in it (lowered text semantics), or _RESCAN for
+    def _block_hits(self, block, events: list[Event], lines: list[str]) -> list[Any]:
+        """Per line: the literal ids found in it (lowered text semantics), None, or _RESCAN for
         lines that need a per-line scan (non-ASCII text, extra search text)."""
-        hits: dict[int, Any] = {}
+        hits: list[Any] = [None] * len(lines)
         text = "\n".join(lines)
         if not text.isascii():
             used = list(lines)
@@ -1290,7 +1297,7 @@ class RuleSet:
             ns = list(map(operator.add, accumulate(map(len, used)), range(1, len(used) + 1)))
             for lid, to in found:
                 i = bisect_right(ns, to)
-                h = hits.get(i)
+                h = hits[i]
                 if h is None:
                     hits[i] = [lid]
                 elif h is not _RESCAN:
