@@ -156,7 +156,6 @@ class Pipeline:
                                         for r in self.rules.rules]
         return flags
 
-    @cython.locals(ev=Event)
     def _matched(self, ev: Event, matched: list[SigmaRule], out: list[Alert]) -> None:
         """Alerts, correlation and behaviour for one event's matching rules (in rule order),
         appended to ``out``."""
@@ -243,18 +242,17 @@ class Pipeline:
                 if ev.action in _BEHAVIOUR_ACTIONS or any(map(need_item, idx)):
                     append((event_to_tuple(ev), idx, None))
             return
-        matched_fn = self._matched
         for i, m in items:
             ev = evs[i]
             a = anomalies.get(i) if anomalies else None
             if a is not None:
                 out = [a]
                 if m:
-                    matched_fn(ev, m, out)
+                    self._matched(ev, m, out)
                 else:
                     self._keep(out)
             else:
-                matched_fn(ev, m, [])
+                self._matched(ev, m, [])
 
     def _keep(self, alerts: list[Alert]) -> None:
         room = self.max_alerts - len(self.alerts)
