@@ -6,7 +6,8 @@ from .event cimport Event
 # dictionary look-up (one per attribute access, several per line).
 cdef class LineParser:
     cdef public object clock, source, counts
-    cdef public object _last, _pids, _sub, _svc_cache, _hosts, _by_char
+    cdef public object _last
+    cdef public dict _pids, _sub, _svc_cache, _hosts, _by_char  # dict methods become C calls
     cdef public object _c_pri, _c_json, _c_bracket, _c_audit, _c_digit, _c_upper, _c_other
 
 

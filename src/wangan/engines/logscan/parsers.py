@@ -613,7 +613,7 @@ class LineParser:
     # cannot match, so trying the previous line's format first stays cheap.
 
     # ------------------------------------------------------------------ syslog
-    @cython.locals(ev=Event, line=str, msg=str)
+    @cython.locals(ev=Event, line=str, msg=str, stamps=dict)
     def _p_3164(self, line: str, lineno: int) -> Event | None:
         if cython.compiled:
             g = _scan3164(line)  # == _FAST3164.match(line).groups(), scanned in C
@@ -623,7 +623,8 @@ class LineParser:
         if g is not None:
             stamp, host, prog, pid, msg = g
             clock = self.clock
-            ts = clock.stamps.get(stamp, MISSING)
+            stamps = clock.stamps
+            ts = stamps.get(stamp, MISSING)
             if ts is MISSING:
                 ts = clock.syslog_stamp(stamp)
             if ts is BAD_STAMP:
@@ -1230,7 +1231,7 @@ class LineParser:
             ev.category = CAT_FAULT
 
     # ------------------------------------------------------------------ web
-    @cython.locals(line=str)
+    @cython.locals(line=str, web_stamps=dict)
     def _p_access(self, line: str, lineno: int) -> Event | None:
         if '] "' not in line:  # both layouts need it
             return None
@@ -1262,7 +1263,8 @@ class LineParser:
                 if mq is not None:
                     ref, ua = mq.groups()
         clock = self.clock
-        ts = clock.web_stamps.get(stamp, MISSING)
+        web_stamps = clock.web_stamps
+        ts = web_stamps.get(stamp, MISSING)
         if ts is MISSING:
             ts = clock.access_stamp(stamp)
         if ts is BAD_STAMP:
