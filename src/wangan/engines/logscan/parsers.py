@@ -990,7 +990,7 @@ class LineParser:
         elif ev.outcome is not None or ev.action is not None:
             self._from_pid(ev)
 
-    @cython.locals(ev=Event, msg=str, rest=str)
+    @cython.locals(ev=Event, msg=str, rest=str, part=str, kv=dict)
     def _sudo(self, ev: Event, msg: str) -> None:
         ev.category = CAT_PRIV
         if "authentication failure" in msg:
