@@ -195,6 +195,10 @@ def _pam_kv(kv: str, ev: Event) -> None:
 # --------------------------------------------------------------------------- event constructors
 # positional constructors (a keyword call of the 27-field dataclass costs 3x as much)
 _new_unknown = event_factory("raw", "log_type", "message", "source", "lineno")
+_new_weberr = event_factory("raw", "log_type", "timestamp", "service", "pid", "severity", "category", "message",
+                            "source", "lineno")
+_new_5424 = event_factory("raw", "log_type", "timestamp", "host", "program", "product", "pid", "message", "source",
+                          "lineno")
 _new_syslog = event_factory("raw", "log_type", "timestamp", "host", "program", "service", "product", "pid",
                             "message", "source", "lineno")
 _new_json = event_factory("raw", "log_type", "timestamp", "host", "program", "user", "src_ip", "action", "outcome",
@@ -681,10 +685,8 @@ class LineParser:
         if msg.startswith("\ufeff"):
             msg = msg[1:]
         prog = None if app == "-" else app
-        ev = Event(raw=line, log_type="syslog", timestamp=None if stamp == "-" else self.clock.iso(stamp),
-                   host=None if host == "-" else host, program=prog, product="linux",
-                   pid=int(procid) if procid.isdigit() else None, message=msg,
-                   source=self.source, lineno=lineno)
+        ev = _new_5424(line, "syslog", None if stamp == "-" else self.clock.iso(stamp), None if host == "-" else host,
+                       prog, "linux", int(procid) if procid.isdigit() else None, msg, self.source, lineno)
         p = int(pri)
         ev.severity = _LEVELS[p & 7]
         if sd != "-":
@@ -1293,9 +1295,8 @@ class LineParser:
         if m is None:
             return None
         y, mo, d, hh, mi, ss, level, pid, _tid, msg = m.groups()
-        ev = Event(raw=line, log_type="web_error", service="nginx", category=CAT_FAULT,
-                   timestamp=self.clock.ymd(int(y), int(mo), int(d), int(hh), int(mi), int(ss)),
-                   pid=int(pid), severity=level, message=msg, source=self.source, lineno=lineno)
+        ev = _new_weberr(line, "web_error", self.clock.ymd(int(y), int(mo), int(d), int(hh), int(mi), int(ss)),
+                         "nginx", int(pid), level, CAT_FAULT, msg, self.source, lineno)
         k = msg.find(", client: ")
         if k >= 0:
             tail = msg[k + 10:]
