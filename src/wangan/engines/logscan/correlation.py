@@ -142,7 +142,6 @@ class Correlator:
         self._by_rule[rule] = pairs
         return pairs
 
-    @cython.locals(ev=Event)
     def feed(self, rule: SigmaRule | CorrelationRule, ev: Event) -> list[Alert]:
         consumers = self._by_rule.get(rule)
         if consumers is None:

@@ -1,5 +1,6 @@
 # compile-time only: lets this module declare ``ev`` as the Event extension type (see event.pxd)
 from .event cimport Event
+from .correlation cimport Correlator
 
 
 # The pipeline as an extension type: ``self.x`` is a struct read in its methods, and the per-match

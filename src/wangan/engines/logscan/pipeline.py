@@ -156,6 +156,7 @@ class Pipeline:
                                         for r in self.rules.rules]
         return flags
 
+    @cython.locals(corr=Correlator)
     def _matched(self, ev: Event, matched: list[SigmaRule], out: list[Alert]) -> None:
         """Alerts, correlation and behaviour for one event's matching rules (in rule order),
         appended to ``out``."""
