@@ -140,21 +140,8 @@ cdef class SlotMaker:
                 made[i] = (<object>PyTuple_GET_ITEM(self.values, i))()
         if self.setters != NULL:  # extension type: its tp_new (fields None), then the C setters
             obj = self.tp.tp_new(<type>self.cls, <PyObject *>_EMPTY, NULL)
-            o = <char *><PyObject *>obj
-            for i in range(self.n_fields):
-                k = self.kinds[i]
-                if k == 0:
-                    v = PyTuple_GET_ITEM(args, self.argpos[i])
-                elif k == 1:
-                    v = PyTuple_GET_ITEM(self.values, i)
-                else:
-                    v = <PyObject *>made[i]
-                gs = self.setters[i]
-                gs.set(<PyObject *>obj, v, gs.closure)
-            if self.untrack:
-                PyObject_GC_UnTrack(o)
-            return obj
-        obj = PyType_GenericAlloc(self.tp, 0)  # what object.__new__(cls) does: zeroed, GC-tracked
+        else:  # what object.__new__(cls) does: zeroed, GC-tracked; then straight into the slots
+            obj = PyType_GenericAlloc(self.tp, 0)
         o = <char *><PyObject *>obj
         for i in range(self.n_fields):
             k = self.kinds[i]
@@ -164,10 +151,14 @@ cdef class SlotMaker:
                 v = PyTuple_GET_ITEM(self.values, i)
             else:
                 v = <PyObject *>made[i]
-            Py_INCREF(<object>v)
-            slot = <PyObject **>(o + self.offsets[i])
-            Py_XDECREF(slot[0])
-            slot[0] = v
+            if self.setters != NULL:
+                gs = self.setters[i]
+                gs.set(<PyObject *>obj, v, gs.closure)
+            else:
+                Py_INCREF(<object>v)
+                slot = <PyObject **>(o + self.offsets[i])
+                Py_XDECREF(slot[0])
+                slot[0] = v
         if self.untrack:
             PyObject_GC_UnTrack(o)
         return obj

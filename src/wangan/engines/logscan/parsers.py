@@ -434,18 +434,25 @@ def _at_end(msg, e):
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
-@cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
+@cython.locals(j=cython.Py_ssize_t, n=cython.Py_ssize_t)
+def _method_end(msg, i):
+    """``(\\S+) for `` at ``i``: the end of the method name, or -1."""
+    n = len(msg)
+    j = i
+    while j < n and not msg[j].isspace():
+        j += 1
+    return j if j > i and msg.startswith(" for ", j) else -1
+
+
+@cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, e=cython.Py_ssize_t)
 def _scan_failed(msg):
     """``_R_FAILED_FAST.match(msg).groups()`` or None."""
     if not msg.startswith("Failed "):
         return None
-    n = len(msg)
-    i = j = 7
-    while j < n and not msg[j].isspace():
-        j += 1
-    if j == i or not msg.startswith(" for ", j):
+    j = _method_end(msg, 7)
+    if j < 0:
         return None
-    method = msg[i:j]
+    method = msg[7:j]
     i = j + 5
     inv = None
     if msg.startswith("invalid user ", i):
@@ -467,18 +474,13 @@ def _scan_failed(msg):
     return method, inv, r[0], r[1], r[2]
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-@cython.locals(i=cython.Py_ssize_t, j=cython.Py_ssize_t, n=cython.Py_ssize_t, e=cython.Py_ssize_t)
+@cython.locals(j=cython.Py_ssize_t, e=cython.Py_ssize_t)
 def _scan_accepted(msg):
     """``_R_ACCEPTED_FAST.match(msg).groups()`` or None."""
     if not msg.startswith("Accepted "):
         return None
-    n = len(msg)
-    i = j = 9
-    while j < n and not msg[j].isspace():
-        j += 1
-    if j == i or not msg.startswith(" for ", j):
+    j = _method_end(msg, 9)
+    if j < 0:
         return None
     r = _scan_user_from_port(msg, j + 5)
     if r is None:
@@ -488,7 +490,7 @@ def _scan_accepted(msg):
         e += 5
     if not (msg.startswith(": ", e) or _at_end(msg, e)):
         return None
-    return msg[i:j], r[0], r[1], r[2]
+    return msg[9:j], r[0], r[1], r[2]
 
 
 @cython.locals(e=cython.Py_ssize_t)
