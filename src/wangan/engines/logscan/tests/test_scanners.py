@@ -120,3 +120,11 @@ def test_sshd_scanners_agree_with_the_fast_regexes():
             assert got == P._groups(rx, line), (line, rx.pattern)
             matched += got is not None
     assert matched > 3000  # both outcomes are exercised
+
+
+def test_field_at_follows_the_declared_field_order():
+    """Sigma field tests and correlation keys read fields by number (``event.field_at``)."""
+    from wangan.engines.logscan.event import _FIELDS, Event, field_at
+
+    ev = Event(**{name: f"v{i}" for i, name in enumerate(_FIELDS)})
+    assert [field_at(ev, i) for i in range(len(_FIELDS))] == [f"v{i}" for i in range(len(_FIELDS))]
