@@ -85,9 +85,14 @@ def install() -> None:
         names = set(MODULES)
     if names and not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
         stale = sorted(n for n in names if _extension_path(n) is not None and _use_source(n))
-        if stale and os.environ.get(PURE_ENV, "") in ("", "0"):
-            warnings.warn(f"logscan: compiled {', '.join(stale)} older than the source, running the source "
-                          "(rebuild: pip install -e .)", RuntimeWarning, stacklevel=2)
+        if os.environ.get(PURE_ENV, "") in ("", "0"):
+            if stale:
+                warnings.warn(f"logscan: compiled {', '.join(stale)} older than the source, running the source "
+                              "(rebuild: pip install -e .)", RuntimeWarning, stacklevel=2)
+            elif built:
+                missing = ", ".join(n for n in MODULES if n not in built)
+                warnings.warn(f"logscan: {missing} not compiled, running the source (rebuild: pip install -e .)",
+                              RuntimeWarning, stacklevel=2)
         sys.meta_path.insert(0, _SourceFinder(names))
 
 
