@@ -16,6 +16,7 @@ cdef class LineParser:
 cpdef object _addr(object a)
 cpdef object _s(object v)
 cpdef object _flatten(object obj, str prefix, dict out, int depth)
+cpdef list _kv_pairs(str text)
 cpdef tuple _groups(object rx, str s)
 cdef bint _dec(Py_UCS4 c)
 cpdef tuple _scan3164(str line)

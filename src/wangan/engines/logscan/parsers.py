@@ -376,6 +376,48 @@ def _scan_access(line):
     return client, user, stamp, req, status, size, i
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.locals(n=cython.Py_ssize_t, i=cython.Py_ssize_t, s=cython.Py_ssize_t, e=cython.Py_ssize_t,
+               c=cython.Py_UCS4, out=list)
+def _kv_pairs(text):
+    """``_KV.findall(text)``: the ``key=value`` pairs of an auditd record, scanned in C.
+
+    A key is a maximal run of word characters and ``-`` followed by ``=`` (a match cannot start
+    inside a run: the run would end at the same character); the value is a double- or
+    single-quoted string when it is closed, else the run of non-space characters (maybe empty)."""
+    out = []
+    n = len(text)
+    i = 0
+    while i < n:
+        c = text[i]
+        if not (c.isalnum() or c == "_" or c == "-"):
+            i += 1
+            continue
+        s = i
+        while i < n:
+            c = text[i]
+            if not (c.isalnum() or c == "_" or c == "-"):
+                break
+            i += 1
+        if i >= n or text[i] != "=":
+            continue
+        key = text[s:i]
+        s = i + 1
+        e = -1
+        if s < n and (text[s] == '"' or text[s] == "'"):
+            e = text.find(text[s], s + 1)
+        if e >= 0:
+            e += 1
+        else:
+            e = s
+            while e < n and not text[e].isspace():
+                e += 1
+        out.append((key, text[s:e]))
+        i = e
+    return out
+
+
 def _groups(rx: re.Pattern, s: str) -> tuple | None:
     m = rx.match(s)
     return None if m is None else m.groups()
@@ -1185,7 +1227,7 @@ class LineParser:
         body = m.group(6)
         kv: dict[str, Any] = {"type": typ, "serial": m.group(5)}
         decoded = []
-        for k, v in _KV.findall(body):
+        for k, v in (_kv_pairs(body) if cython.compiled else _KV.findall(body)):
             if v[:1] in ("'", '"'):
                 v = v[1:-1]
             elif k in _HEX_KEYS and len(v) >= 2 and len(v) % 2 == 0 and _is_hex(v):
@@ -1200,7 +1242,7 @@ class LineParser:
         # USER_* records nest "msg='op=... acct=... res=success'"
         inner = kv.get("msg")
         if isinstance(inner, str) and "=" in inner:
-            for k, v in _KV.findall(inner):
+            for k, v in (_kv_pairs(inner) if cython.compiled else _KV.findall(inner)):
                 kv.setdefault(k, v.strip("\"'"))
         ev.extra = kv
         ev.message = body

@@ -128,3 +128,23 @@ def test_field_at_follows_the_declared_field_order():
 
     ev = Event(**{name: f"v{i}" for i, name in enumerate(_FIELDS)})
     assert [field_at(ev, i) for i in range(len(_FIELDS))] == [f"v{i}" for i in range(len(_FIELDS))]
+
+
+AUDIT = [
+    "pid=1020 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=\"ubuntu\" exe=\"/usr/sbin/sshd\" "
+    "hostname=? addr=203.0.113.51 terminal=sshd res=failed'",
+    'argc=3 a0="ls" a1=2d6c61 a2="-" key=(null) proctitle=6C73002D6C61',
+    "a=\"unterminated b=1 c='x' d= e=-f g-h_i=é=j ١=٢ k='' l=\"\"",
+    "x==y =z w= =",
+]
+
+
+def test_kv_scanner_agrees_with_findall():
+    for line in AUDIT + list(_mutations(AUDIT, 30000, 17)):
+        assert P._kv_pairs(line) == P._KV.findall(line), line
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab_-=\"' \t١é.\n", max_size=50))
+def test_kv_scanner_agrees_with_findall_on_random_text(text):
+    assert P._kv_pairs(text) == P._KV.findall(text)
