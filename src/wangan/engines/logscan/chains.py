@@ -3,7 +3,11 @@
 Alerts are joined (union-find) when they share a source address or a
 ``host/user`` pair within ``window`` seconds of each other; alerts that only
 name a host (e.g. ``useradd`` creating a UID-0 account, a log wipe seen in
-syslog) attach to the most recent chain active on that host.  Each chain is
+syslog) attach to the most recent chain active on that host.  The user of an
+alert from a source address whose main tactic is reconnaissance or credential
+access (a failed or invalid-user login, a brute force) is a name the attacker
+tried, not one it acts as: such an alert links by its address only, so that
+scanners guessing ``root`` or ``admin`` do not all fall into one chain.  Each chain is
 ordered by time; steps carry their ATT&CK tactic so the chain shows the
 progression (e.g. credential-access -> initial-access -> privilege-escalation
 -> persistence -> defense-evasion).
@@ -15,13 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .alerts import Alert
+from .event import dataclass_factory
 from .sigma import LEVELS, TACTIC_ORDER
 from .timeutil import to_iso
 
 _TACTIC_RANK = {t: i for i, t in enumerate(TACTIC_ORDER)}
 
 
-@dataclass
+@dataclass(slots=True)
 class ChainStep:
     timestamp: float | None
     title: str
@@ -74,6 +79,9 @@ class AttackChain:
                 "steps": [s.to_dict() for s in self.steps]}
 
 
+_new_step = dataclass_factory(ChainStep, *ChainStep.__dataclass_fields__)  # positional, C stores when built
+
+
 class _UF:
     def __init__(self, n: int):
         self.p = list(range(n))
@@ -98,14 +106,21 @@ def _primary_tactic(a: Alert) -> str | None:
     return a.tactics[0] if a.tactics else None
 
 
+# main tactics of alerts whose user is a name an attacker tried (see the module docstring)
+_GUESSED_USER_TACTICS = frozenset({"reconnaissance", "credential-access"})
+
+
 def _entities(a: Alert) -> list[str]:
     keys = []
-    if a.src_ip:
-        keys.append("ip:" + a.src_ip)
-    if a.user and a.host:
-        keys.append(f"u:{a.host}/{a.user}")
-    elif a.user and not a.src_ip:
-        keys.append("u:?/" + a.user)
+    ip, user = a.src_ip, a.user
+    if ip:
+        keys.append("ip:" + ip)
+        if user and a.tactics and a.tactics[0] in _GUESSED_USER_TACTICS:
+            return keys
+    if user and a.host:
+        keys.append(f"u:{a.host}/{user}")
+    elif user and not ip:
+        keys.append("u:?/" + user)
     return keys
 
 
@@ -148,7 +163,7 @@ def build_chains(alerts: list[Alert], window: float = 86400.0, min_steps: int = 
             t = _primary_tactic(a)
             if t and t not in tactics:
                 tactics.append(t)
-            steps.append(ChainStep(a.timestamp, a.title, a.level, t, a.techniques, a.rule_id, a.author, a.kind,
+            steps.append(_new_step(a.timestamp, a.title, a.level, t, a.techniques, a.rule_id, a.author, a.kind,
                                    a.src_ip, a.user, a.host, a.count, a.evidence[-1] if a.evidence else "", a))
         if len(tactics) < 2 and len(members) < 3:
             continue

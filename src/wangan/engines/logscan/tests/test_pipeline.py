@@ -5,7 +5,7 @@ from datetime import datetime
 
 import yaml
 
-from wangan.engines.logscan import Pipeline, load_rules, scan
+from wangan.engines.logscan import Alert, Pipeline, build_chains, load_rules, scan
 from wangan.engines.logscan.cli import main
 from wangan.engines.logscan.correlation import Correlator
 from wangan.engines.logscan.parsers import LineParser
@@ -173,3 +173,27 @@ def test_scan_restores_gc_settings():
     before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
     scan(ATTACK, reference_time=REF)
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+
+
+def test_a_user_name_guessed_by_two_scanners_does_not_join_them_into_one_chain():
+    # SigmaHQ's "login attempt for a non-existent user" names the guessed user: two scanners guessing
+    # "admin" on web01 are two actors, "admin" only their target; a user who acts (logs in, sudo) links
+    def alert(title, ts, ip, user, tactics, level="medium"):
+        return Alert(kind="sigma", rule_id=title, title=title, level=level, author="t", tactics=tactics,
+                     timestamp=REF + ts, host="web01", src_ip=ip, user=user)
+    guess = ("reconnaissance", "credential-access")
+    alerts = [alert("Invalid User", 60 * k + j, ip, "admin", guess)
+              for k, ip in enumerate(("198.51.100.20", "198.51.100.30")) for j in range(3)]
+    alerts += [alert("Login Success After Brute Force", 300, "198.51.100.30", "wangfang",
+                     ("initial-access", "credential-access"), "critical"),
+               alert("Sudo Root Shell", 360, None, "wangfang", ("privilege-escalation",))]
+    chains = build_chains(alerts)
+    assert sorted(c.src_ips for c in chains) == [["198.51.100.20"], ["198.51.100.30"]]
+    (taken,) = [c for c in chains if c.src_ips == ["198.51.100.30"]]
+    assert [s.title for s in taken.steps][-2:] == ["Login Success After Brute Force", "Sudo Root Shell"]
+    assert taken.tactics == ["reconnaissance", "initial-access", "privilege-escalation"]
+    # without a source address the user is all there is to link by (a distributed brute force on one account)
+    alone = [alert("Distributed Brute Force", 0, None, "wangfang", ("credential-access",), "high"),
+             alert("Sudo Root Shell", 60, None, "wangfang", ("privilege-escalation",))]
+    assert [len(c.steps) for c in build_chains(alone)] == [2]
