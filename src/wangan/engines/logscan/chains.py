@@ -7,8 +7,8 @@ syslog) attach to the most recent chain active on that host.  The user of an
 alert from a source address whose main tactic is reconnaissance or credential
 access (a failed or invalid-user login, a brute force) is a name the attacker
 tried, not one it acts as: such an alert links by its address only, so that
-scanners guessing ``root`` or ``admin`` do not all fall into one chain.  Each chain is
-ordered by time; steps carry their ATT&CK tactic so the chain shows the
+scanners guessing ``root`` or ``admin`` do not all fall into one chain.  Each
+chain is ordered by time; steps carry their ATT&CK tactic so the chain shows the
 progression (e.g. credential-access -> initial-access -> privilege-escalation
 -> persistence -> defense-evasion).
 """

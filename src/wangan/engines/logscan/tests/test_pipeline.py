@@ -175,7 +175,6 @@ def test_scan_restores_gc_settings():
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
-
 def test_a_user_name_guessed_by_two_scanners_does_not_join_them_into_one_chain():
     # SigmaHQ's "login attempt for a non-existent user" names the guessed user: two scanners guessing
     # "admin" on web01 are two actors, "admin" only their target; a user who acts (logs in, sudo) links
