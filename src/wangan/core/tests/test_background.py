@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,3 +95,68 @@ def test_a_real_worker_consumes_jobs_from_redis(tmp_path, enterprise_user):
     assert done, (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
     assert Job.objects.get(pk=job.pk).result == {"sent": 1}
     assert any((tmp_path / "mail").iterdir())
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    with contextlib.suppress(OSError):  # gone meanwhile
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            kids += [int(x) for x in (task / "children").read_text().split()]
+    return kids
+
+
+def _group(pgid: int) -> list[int]:
+    """Live processes of process group ``pgid`` (zombies have exited)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            state, _ppid, pgrp = (d / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except OSError:  # gone meanwhile
+            continue
+        if int(pgrp) == pgid and state != "Z":
+            found.append(int(d.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_wangan_run_leaves_no_worker_behind_when_signalled_twice(tmp_path):
+    """`wangan run` stops its worker on SIGTERM / Ctrl+C; a second signal while the worker winds down
+    (an impatient operator, or a service manager) kills it instead of orphaning it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = _clean_env(WANGAN_DATA_DIR=str(tmp_path))
+    log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "wangan.cli", "run", "--no-demo", "--port", str(port)],  # noqa: S603
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = None
+    try:
+        def up() -> bool:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                return False
+            return bool(_children(proc.pid))
+
+        assert _wait_for(up, timeout=120), (tmp_path / "run.log").read_text(errors="replace")[-3000:]
+        (worker,) = _children(proc.pid)
+        assert b"celery" in Path(f"/proc/{worker}/cmdline").read_bytes()
+        assert os.getpgid(worker) == worker  # its own group: Ctrl+C goes to `wangan run`, which stops it
+        assert _wait_for(lambda: (tmp_path / "worker.log").exists()
+                         and b"ready" in (tmp_path / "worker.log").read_bytes(), timeout=60)
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)  # the worker is in its warm shutdown now
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert not _group(worker), (tmp_path / "worker.log").read_text(errors="replace")[-3000:]  # pool, beat
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        # never leave a worker running, whatever failed (without the fix it shares pytest's group)
+        for pid in [worker, *_children(worker)] if worker is not None else []:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        log.close()

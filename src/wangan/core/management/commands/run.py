@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -42,11 +43,7 @@ class Command(BaseCommand):
                   ident="wangan", clear_untrusted_proxy_headers=True)  # fmt: skip
         finally:
             if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+                _stop(worker)
 
     def _start_worker(self) -> subprocess.Popen:
         """One Celery worker with embedded beat; on the embedded broker it needs no server."""
@@ -55,4 +52,27 @@ class Command(BaseCommand):
                "-s", str(settings.DATA_DIR / "celerybeat-schedule")]  # fmt: skip
         log = open(settings.DATA_DIR / "worker.log", "ab")  # noqa: SIM115 - lives as long as the worker
         self.stdout.write(f"background worker and scheduler started (log: {settings.DATA_DIR / 'worker.log'})")
-        return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())  # noqa: S603
+        # its own process group: Ctrl+C reaches this command only, which stops the worker (below); and a
+        # kill reaches the worker's pool and beat processes too
+        return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),  # noqa: S603
+                                process_group=0)
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """Warm shutdown of the worker (running jobs finish), killed with its pool and beat processes after
+    15 s — and at once when a second Ctrl+C or SIGTERM arrives while waiting, so that nothing of the
+    worker outlives the command."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        _kill(worker)
+    except BaseException:
+        _kill(worker)
+        raise
+
+
+def _kill(worker: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
