@@ -60,6 +60,20 @@ def jobs_redispatch(*, older_than: timedelta = REDISPATCH_AFTER) -> int:
     return sum(job_dispatch(job_id=pk) for pk in ids)
 
 
+def jobs_resume_interrupted() -> int:
+    """Embedded mode, before its worker starts (and only when no other worker uses the queue): send
+    again every job left ``running``.  The file queue drops a message as soon as a worker fetches
+    it, so a job whose worker was killed mid-run (power loss, a second Ctrl+C, the OOM killer) has
+    no message left anywhere and would stay ``running`` for good.  Its effects are idempotent, so
+    running it again finishes it (``job_task``)."""
+    ids = list(Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Job.objects.filter(pk__in=ids, status=Job.Status.RUNNING).update(status=Job.Status.PENDING)
+    log.warning("jobs %s were cut off by an earlier stop; sending them again", ids)
+    return sum(job_dispatch(job_id=pk) for pk in ids)
+
+
 def job_progress(job: Job, percent: int) -> None:
     Job.objects.filter(pk=job.pk).update(progress=max(0, min(100, percent)))
 

@@ -97,6 +97,12 @@ def test_a_real_worker_consumes_jobs_from_redis(tmp_path, enterprise_user):
     assert any((tmp_path / "mail").iterdir())
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     with contextlib.suppress(OSError):  # gone meanwhile
@@ -124,9 +130,7 @@ def _group(pgid: int) -> list[int]:
 def test_wangan_run_leaves_no_worker_behind_when_signalled_twice(tmp_path):
     """`wangan run` stops its worker on SIGTERM / Ctrl+C; a second signal while the worker winds down
     (an impatient operator, or a service manager) kills it instead of orphaning it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     env = _clean_env(WANGAN_DATA_DIR=str(tmp_path))
     log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "wangan.cli", "run", "--no-demo", "--port", str(port)],  # noqa: S603
@@ -160,3 +164,47 @@ def test_wangan_run_leaves_no_worker_behind_when_signalled_twice(tmp_path):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         log.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_wangan_run_finishes_a_job_an_earlier_killed_worker_left_running(tmp_path):
+    """The file queue forgets a message once fetched: a job whose worker was killed stays `running`
+    with no message anywhere.  The next `wangan run` (no other worker on the queue) sends it again."""
+    env = _clean_env(WANGAN_DATA_DIR=str(tmp_path))
+    cli = [sys.executable, "-m", "wangan.cli"]
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)  # noqa: S603
+    make = ("from wangan.core.models import Job; print(Job.objects.create(task='core.notification_mail', "
+            "kwargs={'notification_ids': []}, status='running', attempts=1).pk)")
+    job_id = int(subprocess.run([*cli, "shell", "-c", make], env=env, check=True, timeout=60,  # noqa: S603
+                                capture_output=True, text=True).stdout.split()[-1])
+    status = f"from wangan.core.models import Job; j = Job.objects.get(pk={job_id}); print(j.status, j.attempts)"
+    log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([*cli, "run", "--no-demo", "--port", str(_free_port())], env=env,  # noqa: S603
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def done() -> bool:
+            out = subprocess.run([*cli, "shell", "-c", status], env=env, timeout=60,  # noqa: S603
+                                 capture_output=True, text=True).stdout.split()
+            return out[-2:-1] == ["done"]  # after the shell's own "… objects imported" line
+
+        assert _wait_for(done, timeout=90), (tmp_path / "run.log").read_text(errors="replace")[-3000:]
+        assert b"1 job(s) cut off by an earlier stop sent again" in (tmp_path / "run.log").read_bytes()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        log.close()
+    out = subprocess.run([*cli, "shell", "-c", status], env=env, timeout=60, capture_output=True, text=True)  # noqa: S603
+    assert out.stdout.split()[-2:] == ["done", "2"]
+
+
+def test_only_one_wangan_run_per_data_directory_resumes_its_queue(tmp_path, settings):
+    from wangan.core.management.commands.run import Command
+
+    (tmp_path / "broker").mkdir()
+    settings.DATA_DIR = tmp_path
+    first, second = Command(), Command()
+    assert first._only_embedded_worker()
+    assert not second._only_embedded_worker()  # the first one's worker may be running those jobs
+    first._lock.close()  # the first one (and its worker) ended
+    assert second._only_embedded_worker()
+    second._lock.close()

@@ -60,3 +60,19 @@ def test_a_failed_job_records_its_error(enterprise_user):
         run(job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and "ZeroDivisionError" in job.error
+
+
+def test_jobs_cut_off_by_a_killed_embedded_worker_are_sent_again(monkeypatch):
+    from wangan.celery import app
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, **kw: sent.append(kw["kwargs"]["job_id"]))
+    running = Job.objects.create(task="core.notification_mail", kwargs={"notification_ids": []},
+                                 status=Job.Status.RUNNING, attempts=1)
+    others = {s: Job.objects.create(task="core.notification_mail", status=s)
+              for s in (Job.Status.PENDING, Job.Status.QUEUED, Job.Status.DONE, Job.Status.FAILED)}
+    assert jobs.jobs_resume_interrupted() == 1
+    running.refresh_from_db()
+    assert sent == [running.pk] and running.status == Job.Status.QUEUED and running.attempts == 1
+    assert all(Job.objects.get(pk=j.pk).status == s for s, j in others.items())  # their messages exist or they ended
+    assert jobs.jobs_resume_interrupted() == 0 and sent == [running.pk]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from wangan import config
+from wangan.core import jobs
 
 
 class Command(BaseCommand):
@@ -26,6 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        if not options["no_worker"] and settings.EMBEDDED_BROKER and self._only_embedded_worker():
+            resumed = jobs.jobs_resume_interrupted()
+            if resumed:
+                self.stdout.write(f"{resumed} job(s) cut off by an earlier stop sent again")
         if not options["no_demo"] and not settings.PRODUCTION:
             call_command("demo")
         worker = None
@@ -45,6 +51,21 @@ class Command(BaseCommand):
             if worker is not None:
                 _stop(worker)
 
+    def _only_embedded_worker(self) -> bool:
+        """Hold the embedded queue's worker lock for as long as this command runs: while another
+        ``wangan run`` on the same data directory has a live worker, its running jobs are not ours
+        to resume.  The lock goes with the processes holding it (this one and its worker), however
+        they end."""
+        fh = open(settings.DATA_DIR / "broker" / "worker.lock", "a")  # noqa: SIM115 - held until exit
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            self.stdout.write("another worker uses this data directory's queue: its running jobs are left to it")
+            return False
+        self._lock = fh
+        return True
+
     def _start_worker(self) -> subprocess.Popen:
         """One Celery worker with embedded beat; on the embedded broker it needs no server."""
         cmd = [sys.executable, "-m", "celery", "-A", "wangan.celery", "worker", "-B", "--loglevel=INFO",
@@ -54,8 +75,10 @@ class Command(BaseCommand):
         self.stdout.write(f"background worker and scheduler started (log: {settings.DATA_DIR / 'worker.log'})")
         # its own process group: Ctrl+C reaches this command only, which stops the worker (below); and a
         # kill reaches the worker's pool and beat processes too
+        # the worker inherits the queue lock: should this command die first, the lock lives on with it
+        lock = getattr(self, "_lock", None)
         return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),  # noqa: S603
-                                process_group=0)
+                                process_group=0, pass_fds=(lock.fileno(),) if lock is not None else ())
 
 
 def _stop(worker: subprocess.Popen) -> None:
